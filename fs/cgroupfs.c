@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: MIT */
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+
+#include "cgroupfs.h"
+#include "util.h"
+
+static int root_fd = -1;
+static char root_cgroup[PATH_MAX] = "/";
+
+char *path_join(const char *dir, const char *name)
+{
+        char *p;
+
+        if (!*dir)
+                return strdup(name);
+        if (asprintf(&p, "%s/%s", dir, name) < 0)
+                return NULL;
+        return p;
+}
+
+static const char *dotted(const char *rel)
+{
+        return *rel ? rel : ".";
+}
+
+int cgroupfs_open(const char *rel, int flags)
+{
+        struct open_how how = {
+                .flags = (uint64_t)flags | O_CLOEXEC | O_NOFOLLOW,
+                .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+        };
+        long fd = syscall(SYS_openat2, root_fd, dotted(rel), &how, sizeof(how));
+
+        return fd < 0 ? NEG_ERRNO() : (int)fd;
+}
+
+/* Open the directory holding rel; *ret_name points into rel at the last component. */
+static int open_parent(const char *rel, const char **ret_name)
+{
+        const char *slash = strrchr(rel, '/');
+        char dir[PATH_MAX];
+
+        if (!*rel)
+                return -EBUSY; /* the root itself has no parent we may touch */
+        if (!slash) {
+                *ret_name = rel;
+                return cgroupfs_open("", O_PATH | O_DIRECTORY);
+        }
+        if ((size_t)(slash - rel) >= sizeof(dir))
+                return -ENAMETOOLONG;
+        memcpy(dir, rel, slash - rel);
+        dir[slash - rel] = 0;
+        *ret_name = slash + 1;
+        return cgroupfs_open(dir, O_PATH | O_DIRECTORY);
+}
+
+int cgroupfs_stat(const char *rel, struct stat *ret)
+{
+        _cleanup_close_ int fd = cgroupfs_open(rel, O_PATH);
+
+        if (fd < 0)
+                return fd;
+        return fstat(fd, ret) < 0 ? NEG_ERRNO() : 0;
+}
+
+bool cgroupfs_exists(const char *rel)
+{
+        struct stat st;
+
+        return cgroupfs_stat(rel, &st) >= 0;
+}
+
+int cgroupfs_access(const char *rel, int mode)
+{
+        _cleanup_close_ int fd = cgroupfs_open(rel, O_PATH);
+
+        if (fd < 0)
+                return fd;
+        /* AT_EACCESS: check with the fsuid/fsgid the thread acts as, not the real ids. */
+        if (syscall(SYS_faccessat2, fd, "", mode, AT_EMPTY_PATH | AT_EACCESS) < 0)
+                return NEG_ERRNO();
+        return 0;
+}
+
+int cgroupfs_read_fd(int fd, char **ret, size_t *ret_len)
+{
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, len = 0;
+
+        for (;;) {
+                ssize_t r;
+
+                if (len + 1 >= size) {
+                        char *nb;
+
+                        size = size ? size * 2 : 4096;
+                        if (size > (64u << 20))
+                                return -EFBIG;
+                        nb = realloc(buf, size);
+                        if (!nb)
+                                return -ENOMEM;
+                        buf = nb;
+                }
+                r = pread(fd, buf + len, size - len - 1, (off_t)len);
+                if (r < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return NEG_ERRNO();
+                }
+                if (r == 0)
+                        break;
+                len += (size_t)r;
+        }
+        buf[len] = 0;
+        *ret = TAKE_PTR(buf);
+        if (ret_len)
+                *ret_len = len;
+        return 0;
+}
+
+int cgroupfs_read(const char *rel, char **ret, size_t *ret_len)
+{
+        _cleanup_close_ int fd = cgroupfs_open(rel, O_RDONLY);
+
+        if (fd < 0)
+                return fd;
+        return cgroupfs_read_fd(fd, ret, ret_len);
+}
+
+int cgroupfs_write_fd(int fd, const char *buf, size_t len)
+{
+        ssize_t r;
+
+        do
+                r = write(fd, buf, len);
+        while (r < 0 && errno == EINTR);
+        if (r < 0)
+                return NEG_ERRNO();
+        return (int)r;
+}
+
+/* Run one *at() call on the parent of rel; the call returns -1/errno like libc. */
+#define AT_PARENT(rel, call)                                          \
+        ({                                                            \
+                const char *name;                                     \
+                _cleanup_close_ int pfd = open_parent(rel, &name);    \
+                pfd < 0 ? pfd : (call) < 0 ? NEG_ERRNO() : 0;         \
+        })
+
+int cgroupfs_mkdir(const char *rel, mode_t mode)
+{
+        return AT_PARENT(rel, mkdirat(pfd, name, mode));
+}
+
+int cgroupfs_rmdir(const char *rel)
+{
+        return AT_PARENT(rel, unlinkat(pfd, name, AT_REMOVEDIR));
+}
+
+int cgroupfs_unlink(const char *rel)
+{
+        return AT_PARENT(rel, unlinkat(pfd, name, 0));
+}
+
+int cgroupfs_chmod(const char *rel, mode_t mode)
+{
+        if (!*rel)
+                return fchmodat(root_fd, ".", mode, 0) < 0 ? NEG_ERRNO() : 0;
+        return AT_PARENT(rel, fchmodat(pfd, name, mode, 0));
+}
+
+int cgroupfs_chown(const char *rel, uid_t uid, gid_t gid)
+{
+        if (!*rel)
+                return fchownat(root_fd, "", uid, gid, AT_EMPTY_PATH) < 0 ? NEG_ERRNO() : 0;
+        return AT_PARENT(rel, fchownat(pfd, name, uid, gid, AT_SYMLINK_NOFOLLOW));
+}
+
+int cgroupfs_utimens(const char *rel, const struct timespec ts[2])
+{
+        if (!*rel)
+                return utimensat(root_fd, ".", ts, 0) < 0 ? NEG_ERRNO() : 0;
+        return AT_PARENT(rel, utimensat(pfd, name, ts, AT_SYMLINK_NOFOLLOW));
+}
+
+int cgroupfs_truncate(const char *rel, off_t size)
+{
+        _cleanup_close_ int fd = cgroupfs_open(rel, O_WRONLY);
+
+        if (fd < 0)
+                return fd;
+        return ftruncate(fd, size) < 0 ? NEG_ERRNO() : 0;
+}
+
+int cgroupfs_rename(const char *from, const char *to, unsigned flags)
+{
+        const char *to_name;
+        _cleanup_close_ int tfd = open_parent(to, &to_name);
+
+        if (tfd < 0)
+                return tfd;
+        return AT_PARENT(from, renameat2(pfd, name, tfd, to_name, flags));
+}
+
+int cgroupfs_link(const char *from, const char *to)
+{
+        const char *to_name;
+        _cleanup_close_ int tfd = open_parent(to, &to_name);
+
+        if (tfd < 0)
+                return tfd;
+        return AT_PARENT(from, linkat(pfd, name, tfd, to_name, 0));
+}
+
+int cgroupfs_symlink(const char *target, const char *rel)
+{
+        return AT_PARENT(rel, symlinkat(target, pfd, name));
+}
+
+int cgroupfs_mknod(const char *rel, mode_t mode, dev_t dev)
+{
+        return AT_PARENT(rel, mknodat(pfd, name, mode, dev));
+}
+
+/* There is no *at() xattr call before Linux 6.13: go through the O_PATH fd's /proc link. */
+#define AT_FD_PATH(rel, call)                                          \
+        ({                                                             \
+                char p[64];                                            \
+                _cleanup_close_ int fd = cgroupfs_open(rel, O_PATH);   \
+                ssize_t _r = -1;                                       \
+                if (fd >= 0) {                                         \
+                        snprintf(p, sizeof(p), "/proc/self/fd/%d", fd); \
+                        _r = (call);                                   \
+                }                                                      \
+                fd < 0 ? fd : _r < 0 ? NEG_ERRNO() : (int)_r;          \
+        })
+
+int cgroupfs_setxattr(const char *rel, const char *name, const void *value, size_t size, int flags)
+{
+        return AT_FD_PATH(rel, setxattr(p, name, value, size, flags));
+}
+
+int cgroupfs_getxattr(const char *rel, const char *name, void *value, size_t size)
+{
+        return AT_FD_PATH(rel, getxattr(p, name, value, size));
+}
+
+int cgroupfs_listxattr(const char *rel, char *list, size_t size)
+{
+        return AT_FD_PATH(rel, listxattr(p, list, size));
+}
+
+int cgroupfs_removexattr(const char *rel, const char *name)
+{
+        return AT_FD_PATH(rel, removexattr(p, name));
+}
+
+int cgroupfs_statfs(struct statvfs *ret)
+{
+        return fstatvfs(root_fd, ret) < 0 ? NEG_ERRNO() : 0;
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+        char *d = s;
+
+        for (; *s; s++) {
+                if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+                    s[3] >= '0' && s[3] <= '7') {
+                        *d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+                        s += 3;
+                } else
+                        *d++ = *s;
+        }
+        *d = 0;
+}
+
+/*
+ * Walk the cgroup2 entries of mountinfo. With want == NULL: the first one's
+ * mount point. Otherwise: the entry whose mount point is the longest prefix
+ * of want, and want's cgroup path under it.
+ */
+static int scan_mountinfo(const char *want, char *buf, size_t n)
+{
+        _cleanup_free_ char *line = NULL;
+        size_t cap = 0, best = 0;
+        FILE *f = fopen("/proc/self/mountinfo", "re");
+        int r = -ENOENT;
+
+        if (!f)
+                return NEG_ERRNO();
+        while (getline(&line, &cap, f) > 0) {
+                char root[PATH_MAX], mnt[PATH_MAX], fstype[64];
+                const char *sep = strstr(line, " - ");
+                size_t ml;
+
+                if (!sep || sscanf(sep, " - %63s", fstype) != 1 || strcmp(fstype, "cgroup2"))
+                        continue;
+                if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2)
+                        continue;
+                unescape(root);
+                unescape(mnt);
+                if (!want) {
+                        r = snprintf(buf, n, "%s", mnt) >= (int)n ? -ENAMETOOLONG : 0;
+                        break;
+                }
+                ml = strlen(mnt);
+                if (strcmp(mnt, "/") == 0)
+                        ml = 0;
+                if (strncmp(want, mnt, ml) || (want[ml] && want[ml] != '/') || (best && ml <= best))
+                        continue;
+                best = ml ? ml : 1;
+                r = snprintf(buf, n, "%s%s", strcmp(root, "/") ? root : "", want + ml) >= (int)n ? -ENAMETOOLONG : 0;
+                if (!buf[0])
+                        strcpy(buf, "/");
+        }
+        fclose(f);
+        return r;
+}
+
+int cgroupfs_find_mount(char *buf, size_t n)
+{
+        return scan_mountinfo(NULL, buf, n);
+}
+
+int cgroupfs_init(const char *path)
+{
+        char real[PATH_MAX];
+        struct statfs sfs;
+        int fd, r;
+
+        fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return NEG_ERRNO();
+        if (fstatfs(fd, &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC) {
+                close(fd);
+                return -EMEDIUMTYPE;
+        }
+        if (!realpath(path, real)) {
+                r = NEG_ERRNO();
+                close(fd);
+                return r;
+        }
+        r = scan_mountinfo(real, root_cgroup, sizeof(root_cgroup));
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
+        root_fd = fd;
+        return 0;
+}
+
+const char *cgroupfs_root_cgroup(void)
+{
+        return root_cgroup;
+}

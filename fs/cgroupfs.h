@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cgroupfs: the backend. Every access to the cgroup hierarchy goes through
+ * here, beneath one directory fd opened at start, with paths relative to it
+ * ("" is the served root, "web/db/memory.max" a file below it). Paths are
+ * resolved with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+ * RESOLVE_NO_MAGICLINKS), so no name a caller sends can leave the root.
+ *
+ * Permission is the kernel's: these functions run with the credentials the
+ * calling thread has at the time (see caller.h).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
+
+/* Find the first cgroup2 mount in /proc/self/mountinfo. */
+int cgroupfs_find_mount(char *buf, size_t n);
+
+/* Open and check the served root (a cgroup2 mount or a directory in one).
+ * Returns 0 or -errno; -ENOTDIR / -EMEDIUMTYPE carry a reason to show. */
+int cgroupfs_init(const char *path);
+
+/* The served root's cgroup path as /proc/<pid>/cgroup prints it ("/" or "/a/b"). */
+const char *cgroupfs_root_cgroup(void);
+
+int cgroupfs_open(const char *rel, int flags);
+int cgroupfs_stat(const char *rel, struct stat *ret);
+int cgroupfs_access(const char *rel, int mode);
+bool cgroupfs_exists(const char *rel);
+
+/* Read a whole (small) kernel file from offset 0; *ret is NUL-terminated. */
+int cgroupfs_read_fd(int fd, char **ret, size_t *ret_len);
+int cgroupfs_read(const char *rel, char **ret, size_t *ret_len);
+/* One write(2) of one whole value; returns len or -errno. */
+int cgroupfs_write_fd(int fd, const char *buf, size_t len);
+
+int cgroupfs_mkdir(const char *rel, mode_t mode);
+int cgroupfs_rmdir(const char *rel);
+int cgroupfs_unlink(const char *rel);
+int cgroupfs_chmod(const char *rel, mode_t mode);
+int cgroupfs_chown(const char *rel, uid_t uid, gid_t gid);
+int cgroupfs_utimens(const char *rel, const struct timespec ts[2]);
+int cgroupfs_truncate(const char *rel, off_t size);
+int cgroupfs_rename(const char *from, const char *to, unsigned flags);
+int cgroupfs_link(const char *from, const char *to);
+int cgroupfs_symlink(const char *target, const char *rel);
+int cgroupfs_mknod(const char *rel, mode_t mode, dev_t dev);
+int cgroupfs_setxattr(const char *rel, const char *name, const void *value, size_t size, int flags);
+int cgroupfs_getxattr(const char *rel, const char *name, void *value, size_t size);
+int cgroupfs_listxattr(const char *rel, char *list, size_t size);
+int cgroupfs_removexattr(const char *rel, const char *name);
+int cgroupfs_statfs(struct statvfs *ret);
+
+/* "a/b" + "c" -> "a/b/c"; "" + "c" -> "c". Returns a malloc'ed string or NULL. */
+char *path_join(const char *dir, const char *name);

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* cgview: mount a friendlier view of the cgroup v2 hierarchy. */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroupfs.h"
+#include "log.h"
+#include "node.h"
+#include "ops.h"
+
+#define MAX_THREADS "16"
+
+struct options {
+        char *cgroup_root;
+        char *policy;
+        char *visibility;
+        char *source;     /* mount.fuse passes "cgview /cg": the first word is the source */
+        char *mountpoint;
+        int nonopts;
+};
+
+#define OPT(t, p) { t, offsetof(struct options, p), 1 }
+static const struct fuse_opt option_spec[] = {
+        OPT("cgroup_root=%s", cgroup_root),
+        OPT("policy=%s", policy),
+        OPT("visibility=%s", visibility),
+        FUSE_OPT_END,
+};
+
+static int option_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+        struct options *o = data;
+
+        if (key != FUSE_OPT_KEY_NONOPT)
+                return 1;
+        switch (o->nonopts++) {
+        case 0:
+                o->mountpoint = strdup(arg);
+                return 0;
+        case 1:
+                o->source = o->mountpoint;
+                o->mountpoint = strdup(arg);
+                return 0;
+        default:
+                fprintf(stderr, "cgview: too many arguments: %s\n", arg);
+                return -1;
+        }
+}
+
+static void usage(const char *prog)
+{
+        printf("usage: %s [options] MOUNTPOINT\n\n"
+               "Mount a friendlier view of the cgroup v2 hierarchy: every cgroup a directory,\n"
+               "kernel files passed through, mem.* aliases, limits/ and stats/ in human units.\n\n"
+               "cgview options:\n"
+               "    -o cgroup_root=PATH    the cgroup2 mount to serve (default: the first cgroup2\n"
+               "                           mount in /proc/self/mountinfo)\n"
+               "    -o visibility=delegated|all\n"
+               "                           what non-root callers see (default: delegated)\n"
+               "    -o policy=FILE         grant file (not supported yet)\n"
+               "    -f                     stay in the foreground\n"
+               "    -h, --help             this help\n"
+               "    -V, --version          print the version\n\n",
+               prog);
+}
+
+static int add_arg(struct fuse_args *args, const char *arg)
+{
+        if (fuse_opt_add_arg(args, arg) != 0) {
+                fprintf(stderr, "cgview: out of memory\n");
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+int main(int argc, char *argv[])
+{
+        struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+        struct fuse_cmdline_opts cmd = { 0 };
+        struct options o = { 0 };
+        struct fuse_loop_config *loop = NULL;
+        struct fuse_session *se = NULL;
+        char root[PATH_MAX];
+        int ret = 1, r;
+
+        if (fuse_opt_parse(&args, &o, option_spec, option_proc) != 0)
+                goto out_args;
+        /* Threads stay bounded unless the command line says otherwise. */
+        if (fuse_opt_insert_arg(&args, 1, "-omax_threads=" MAX_THREADS) != 0)
+                goto out_args;
+        if (fuse_parse_cmdline(&args, &cmd) != 0)
+                goto out_args;
+        if (cmd.show_help) {
+                usage(argv[0]);
+                fuse_cmdline_help();
+                fuse_lowlevel_help();
+                ret = 0;
+                goto out_args;
+        }
+        if (cmd.show_version) {
+                printf("cgview %s\n", CGVIEW_VERSION);
+                fuse_lowlevel_version();
+                ret = 0;
+                goto out_args;
+        }
+        if (!o.mountpoint) {
+                fprintf(stderr, "usage: %s [options] MOUNTPOINT (see --help)\n", argv[0]);
+                goto out_args;
+        }
+        if (o.visibility && strcmp(o.visibility, "delegated") && strcmp(o.visibility, "all")) {
+                fprintf(stderr, "cgview: visibility=%s: must be \"delegated\" or \"all\"\n", o.visibility);
+                goto out_args;
+        }
+        if (o.policy) {
+                fprintf(stderr, "cgview: policy=%s: grant files are not supported by this version\n", o.policy);
+                goto out_args;
+        }
+
+        if (o.cgroup_root)
+                snprintf(root, sizeof(root), "%s", o.cgroup_root);
+        else if ((r = cgroupfs_find_mount(root, sizeof(root))) < 0) {
+                fprintf(stderr, "cgview: no cgroup2 mount in /proc/self/mountinfo; mount one or give -o cgroup_root=PATH\n");
+                goto out_args;
+        }
+        r = cgroupfs_init(root);
+        if (r == -EMEDIUMTYPE) {
+                fprintf(stderr, "cgview: %s is not a cgroup2 file system (a cgroup v1 or other mount?)\n", root);
+                goto out_args;
+        } else if (r < 0) {
+                fprintf(stderr, "cgview: cannot open %s: %s\n", root, strerror(-r));
+                goto out_args;
+        }
+        if (node_init() < 0)
+                goto out_args;
+
+        /* The mount serves every user: allow_other when we can. */
+        if ((geteuid() == 0 && add_arg(&args, "-oallow_other") < 0) ||
+            add_arg(&args, "-ofsname=cgview") < 0 || add_arg(&args, "-osubtype=cgview") < 0)
+                goto out_args;
+
+        se = fuse_session_new(&args, &cgview_ops, sizeof(cgview_ops), NULL);
+        if (!se)
+                goto out_args;
+        if (fuse_set_signal_handlers(se) != 0)
+                goto out_session;
+        if (fuse_session_mount(se, o.mountpoint) != 0)
+                goto out_signals;
+        if (fuse_daemonize(cmd.foreground) != 0)
+                goto out_unmount;
+        if (!cmd.foreground)
+                log_to_syslog();
+        log_info("serving %s (cgroup %s) at %s", root, cgroupfs_root_cgroup(), o.mountpoint);
+
+        if (cmd.singlethread) {
+                ret = fuse_session_loop(se) != 0;
+        } else {
+                loop = fuse_loop_cfg_create();
+                if (!loop)
+                        goto out_unmount;
+                fuse_loop_cfg_set_clone_fd(loop, cmd.clone_fd);
+                fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
+                if (cmd.max_idle_threads != UINT_MAX) /* UINT_MAX: not given */
+                        fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads);
+                ret = fuse_session_loop_mt(se, loop) != 0;
+                fuse_loop_cfg_destroy(loop);
+        }
+
+out_unmount:
+        fuse_session_unmount(se);
+out_signals:
+        fuse_remove_signal_handlers(se);
+out_session:
+        fuse_session_destroy(se);
+out_args:
+        free(cmd.mountpoint);
+        free(o.cgroup_root);
+        free(o.policy);
+        free(o.visibility);
+        free(o.source);
+        free(o.mountpoint);
+        fuse_opt_free_args(&args);
+        return ret;
+}

@@ -1,0 +1,899 @@
+/* SPDX-License-Identifier: MIT */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+#include "caller.h"
+#include "cgroupfs.h"
+#include "log.h"
+#include "node.h"
+#include "ops.h"
+#include "util.h"
+#include "view.h"
+
+/*
+ * Nothing is cached by the kernel yet: every lookup and getattr comes here,
+ * so no caller can be answered from what another caller looked up (SPEC 5.2).
+ */
+#define ENTRY_TIMEOUT 0.0
+#define ATTR_TIMEOUT 0.0
+
+struct handle {
+        enum node_kind kind;
+        int fd;                  /* NODE_FILE */
+        struct view_handle *vh;  /* NODE_FRIENDLY */
+};
+
+/* A directory listing, taken at opendir. */
+struct dir_entry {
+        char *name;
+        mode_t mode;
+        ino_t ino;
+};
+
+struct dir_buf {
+        struct dir_entry *e;
+        size_t n, cap;
+};
+
+/* ---- acting as the caller ---- */
+
+static void caller_restorep(struct caller **c)
+{
+        if (*c)
+                caller_restore();
+}
+
+static int caller_from_req(fuse_req_t req, struct caller *c)
+{
+        const struct fuse_ctx *ctx = fuse_req_ctx(req);
+        int n = 0;
+
+        c->uid = ctx->uid;
+        c->gid = ctx->gid;
+        c->pid = ctx->pid;
+        /* Root's supplementary groups change nothing it may do: skip the /proc read. */
+        if (c->uid != 0) {
+                n = fuse_req_getgroups(req, CALLER_MAX_GROUPS, c->groups);
+                if (n > CALLER_MAX_GROUPS) {
+                        log_warn("pid %d has %d groups, acting with the first %d", (int)c->pid, n,
+                                 CALLER_MAX_GROUPS);
+                        n = CALLER_MAX_GROUPS;
+                }
+                if (n < 0)
+                        n = 0; /* the process is gone: act with its primary group only */
+        }
+        c->ngroups = n;
+        return caller_become(c);
+}
+
+/* Act as the request's caller until the end of the enclosing block. */
+#define AS_CALLER(req)                                                                \
+        struct caller caller_;                                                       \
+        struct caller *caller_guard_ __attribute__((cleanup(caller_restorep))) = &caller_; \
+        do {                                                                         \
+                int r_ = caller_from_req(req, &caller_);                            \
+                if (r_ < 0) {                                                        \
+                        fuse_reply_err(req, -r_);                                    \
+                        return;                                                      \
+                }                                                                    \
+        } while (0)
+
+/* ---- nodes and their attributes ---- */
+
+static bool is_view_root(const struct node *n)
+{
+        return n->kind == NODE_CGROUP && !*n->path;
+}
+
+static void warn_shadowed(const char *name)
+{
+        static bool warned[3];
+        static const char *const names[] = { "limits", "stats", "self" };
+
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (!strcmp(name, names[i]) && !__atomic_exchange_n(&warned[i], true, __ATOMIC_RELAXED))
+                        log_warn("a cgroup named \"%s\" exists on cgroupfs; the view shows its own %s there",
+                                 name, name);
+}
+
+static int self_target(const struct caller *c, char *buf, size_t n)
+{
+        int r = caller_cgroup(c->pid, buf, n);
+
+        if (r < 0)
+                return r;
+        if (!*buf)
+                snprintf(buf, n, ".");
+        return 0;
+}
+
+static int node_attr(const struct node *n, const struct caller *c, struct stat *st)
+{
+        char target[PATH_MAX];
+        int r;
+
+        switch (n->kind) {
+        case NODE_CGROUP:
+        case NODE_FILE:
+                r = cgroupfs_stat(n->path, st);
+                break;
+        case NODE_LIMITS:
+        case NODE_STATS:
+                r = cgroupfs_stat(n->path, st);
+                st->st_mode = S_IFDIR | 0555;
+                st->st_nlink = 2;
+                break;
+        case NODE_FRIENDLY:
+                r = view_stat(n->vf, n->path, n->name, st);
+                break;
+        case NODE_SELF:
+                if ((r = cgroupfs_stat("", st)) < 0 || (r = self_target(c, target, sizeof(target))) < 0)
+                        break;
+                st->st_mode = S_IFLNK | 0777;
+                st->st_nlink = 1;
+                st->st_uid = 0;
+                st->st_gid = 0;
+                st->st_size = (off_t)strlen(target);
+                break;
+        default:
+                r = -EIO;
+        }
+        if (r >= 0)
+                st->st_ino = n->id;
+        return r;
+}
+
+/* What name means in directory p, as a node to reference. */
+static int resolve_child(const struct node *p, const struct caller *c, const char *name, enum node_kind *ret_kind,
+                         char **ret_path, const struct view_file **ret_vf)
+{
+        _cleanup_free_ char *path = NULL;
+        struct stat st;
+        int r;
+
+        if (strlen(name) > NAME_MAX)
+                return -ENAMETOOLONG;
+        if (!strcmp(name, ".") || !strcmp(name, "..") || strchr(name, '/'))
+                return -ENOENT;
+        switch (p->kind) {
+        case NODE_CGROUP:
+                if (!strcmp(name, "self")) {
+                        char target[PATH_MAX];
+
+                        if (!is_view_root(p) || (r = self_target(c, target, sizeof(target))) < 0)
+                                break;
+                        *ret_kind = NODE_SELF;
+                        *ret_path = strdup("");
+                        return *ret_path ? 0 : -ENOMEM;
+                }
+                if (!strcmp(name, "limits") || !strcmp(name, "stats")) {
+                        /* Reaching limits/ needs what reaching a child would: search permission. */
+                        if ((r = cgroupfs_access(p->path, X_OK)) < 0)
+                                return r;
+                        *ret_kind = name[0] == 'l' ? NODE_LIMITS : NODE_STATS;
+                        *ret_path = strdup(p->path);
+                        return *ret_path ? 0 : -ENOMEM;
+                }
+                path = path_join(p->path, name);
+                if (!path)
+                        return -ENOMEM;
+                r = cgroupfs_stat(path, &st);
+                if (r == -ENOENT && !strncmp(name, "mem.", 4)) {
+                        /* Finit's alias: mem.max is memory.max (resolved, never listed). */
+                        char alias[NAME_MAX + 4];
+
+                        snprintf(alias, sizeof(alias), "memory.%s", name + 4);
+                        free(path);
+                        path = path_join(p->path, alias);
+                        if (!path)
+                                return -ENOMEM;
+                        r = cgroupfs_stat(path, &st);
+                        if (r >= 0 && !S_ISREG(st.st_mode))
+                                r = -ENOENT;
+                }
+                if (r < 0)
+                        return r;
+                *ret_kind = S_ISDIR(st.st_mode) ? NODE_CGROUP : NODE_FILE;
+                *ret_path = TAKE_PTR(path);
+                return 0;
+        case NODE_LIMITS:
+        case NODE_STATS:
+                r = view_lookup(p->kind == NODE_LIMITS ? VIEW_LIMITS : VIEW_STATS, p->path, name, ret_vf);
+                if (r < 0)
+                        return r;
+                *ret_kind = NODE_FRIENDLY;
+                *ret_path = strdup(p->path);
+                return *ret_path ? 0 : -ENOMEM;
+        case NODE_FILE:
+        case NODE_FRIENDLY:
+        case NODE_SELF:
+                return -ENOTDIR;
+        }
+        return -ENOENT;
+}
+
+/* Look name up in parent and reply with an entry; the reply owns one lookup reference. */
+static void reply_child(fuse_req_t req, const struct caller *c, fuse_ino_t parent, const char *name)
+{
+        struct fuse_entry_param e = { .entry_timeout = ENTRY_TIMEOUT, .attr_timeout = ATTR_TIMEOUT };
+        _cleanup_free_ char *path = NULL;
+        const struct view_file *vf = NULL;
+        const struct node *p = node_get(parent);
+        enum node_kind kind;
+        struct node *n;
+        int r;
+
+        if (!p) {
+                fuse_reply_err(req, ESTALE);
+                return;
+        }
+        r = resolve_child(p, c, name, &kind, &path, &vf);
+        if (r < 0) {
+                fuse_reply_err(req, -r);
+                return;
+        }
+        n = node_ref(p->view, kind, path, kind == NODE_FRIENDLY ? name : NULL, vf);
+        if (!n) {
+                fuse_reply_err(req, ENOMEM);
+                return;
+        }
+        r = node_attr(n, c, &e.attr);
+        if (r < 0) {
+                node_forget(n->id, 1);
+                fuse_reply_err(req, -r);
+                return;
+        }
+        e.ino = n->id;
+        if (fuse_reply_entry(req, &e) != 0)
+                node_forget(n->id, 1);
+}
+
+/* The node of ino, or reply ESTALE. */
+#define NODE_OR_REPLY(req, ino)                             \
+        ({                                                  \
+                struct node *n_ = node_get(ino);            \
+                if (!n_) {                                  \
+                        fuse_reply_err(req, ESTALE);        \
+                        return;                             \
+                }                                           \
+                n_;                                         \
+        })
+
+/* The cgroupfs path of a real child of a cgroup directory, or -errno. */
+static int real_child(const struct node *p, const char *name, char **ret)
+{
+        if (p->kind != NODE_CGROUP)
+                return p->kind == NODE_LIMITS || p->kind == NODE_STATS ? -EPERM : -ENOTDIR;
+        if (strlen(name) > NAME_MAX)
+                return -ENAMETOOLONG;
+        if (view_is_reserved(name) || !strcmp(name, ".") || !strcmp(name, ".."))
+                return -EPERM;
+        *ret = path_join(p->path, name);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* ---- operations ---- */
+
+static void op_init(void *userdata, struct fuse_conn_info *conn)
+{
+        /* O_TRUNC arrives with open(): "echo x > limits/memory" is one open and one write. */
+        if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+                conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+}
+
+static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+        AS_CALLER(req);
+        reply_child(req, &caller_, parent, name);
+}
+
+static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+        node_forget(ino, nlookup);
+        fuse_reply_none(req);
+}
+
+static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets)
+{
+        for (size_t i = 0; i < count; i++)
+                node_forget(forgets[i].ino, forgets[i].nlookup);
+        fuse_reply_none(req);
+}
+
+static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        struct node *n = NODE_OR_REPLY(req, ino);
+        struct stat st;
+        int r;
+
+        AS_CALLER(req);
+        r = node_attr(n, &caller_, &st);
+        if (r < 0)
+                fuse_reply_err(req, -r);
+        else
+                fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+}
+
+static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set, struct fuse_file_info *fi)
+{
+        struct node *n = NODE_OR_REPLY(req, ino);
+        struct stat st;
+        int r = 0;
+
+        AS_CALLER(req);
+        if (n->kind == NODE_FRIENDLY) {
+                /* Truncation to 0 is how shells open for writing: a no-op, as on cgroupfs. */
+                if (to_set & ~(FUSE_SET_ATTR_SIZE | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW |
+                               FUSE_SET_ATTR_CTIME))
+                        r = -EPERM;
+                else if ((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size != 0)
+                        r = -EINVAL;
+        } else if (n->kind != NODE_CGROUP && n->kind != NODE_FILE) {
+                r = -EPERM;
+        } else {
+                if (to_set & FUSE_SET_ATTR_MODE)
+                        r = cgroupfs_chmod(n->path, attr->st_mode & 07777);
+                if (r >= 0 && (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
+                        r = cgroupfs_chown(n->path, (to_set & FUSE_SET_ATTR_UID) ? attr->st_uid : (uid_t)-1,
+                                           (to_set & FUSE_SET_ATTR_GID) ? attr->st_gid : (gid_t)-1);
+                if (r >= 0 && (to_set & FUSE_SET_ATTR_SIZE))
+                        r = cgroupfs_truncate(n->path, attr->st_size);
+                if (r >= 0 && (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME))) {
+                        struct timespec ts[2] = {
+                                { .tv_nsec = UTIME_OMIT }, { .tv_nsec = UTIME_OMIT },
+                        };
+
+                        if (to_set & FUSE_SET_ATTR_ATIME)
+                                ts[0] = (to_set & FUSE_SET_ATTR_ATIME_NOW) ? (struct timespec){ .tv_nsec = UTIME_NOW }
+                                                                           : attr->st_atim;
+                        if (to_set & FUSE_SET_ATTR_MTIME)
+                                ts[1] = (to_set & FUSE_SET_ATTR_MTIME_NOW) ? (struct timespec){ .tv_nsec = UTIME_NOW }
+                                                                           : attr->st_mtim;
+                        r = cgroupfs_utimens(n->path, ts);
+                }
+        }
+        if (r >= 0)
+                r = node_attr(n, &caller_, &st);
+        if (r < 0)
+                fuse_reply_err(req, -r);
+        else
+                fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+}
+
+static void op_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+        struct node *n = NODE_OR_REPLY(req, ino);
+        char target[PATH_MAX];
+        int r;
+
+        if (n->kind != NODE_SELF) {
+                fuse_reply_err(req, EINVAL);
+                return;
+        }
+        AS_CALLER(req);
+        r = self_target(&caller_, target, sizeof(target));
+        if (r < 0)
+                fuse_reply_err(req, -r);
+        else
+                fuse_reply_readlink(req, target);
+}
+
+static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+        struct node *p = NODE_OR_REPLY(req, parent);
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        AS_CALLER(req);
+        /* The reserved names are taken: there is something by that name already. */
+        r = real_child(p, name, &path);
+        if (r == -EPERM && p->kind == NODE_CGROUP)
+                r = -EEXIST;
+        if (r >= 0)
+                r = cgroupfs_mkdir(path, mode);
+        if (r < 0)
+                fuse_reply_err(req, -r);
+        else
+                reply_child(req, &caller_, parent, name);
+}
+
+static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+        struct node *p = NODE_OR_REPLY(req, parent);
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        AS_CALLER(req);
+        r = real_child(p, name, &path);
+        if (r == -EPERM && p->kind == NODE_CGROUP && !strcmp(name, "self"))
+                r = -ENOTDIR;
+        if (r >= 0)
+                r = cgroupfs_rmdir(path);
+        fuse_reply_err(req, -r);
+}
+
+static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+        struct node *p = NODE_OR_REPLY(req, parent);
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        AS_CALLER(req);
+        r = real_child(p, name, &path);
+        if (r >= 0)
+                r = cgroupfs_unlink(path);
+        fuse_reply_err(req, -r);
+}
+
+static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+                      const char *newname, unsigned int flags)
+{
+        struct node *p = NODE_OR_REPLY(req, parent), *np = NODE_OR_REPLY(req, newparent);
+        _cleanup_free_ char *from = NULL, *to = NULL;
+        int r;
+
+        AS_CALLER(req);
+        r = real_child(p, name, &from);
+        if (r >= 0)
+                r = real_child(np, newname, &to);
+        if (r >= 0)
+                r = cgroupfs_rename(from, to, flags);
+        fuse_reply_err(req, -r);
+}
+
+/* link, symlink and mknod: the kernel's answer for cgroupfs, then the new entry if it allowed it. */
+static void reply_created(fuse_req_t req, const struct caller *c, fuse_ino_t parent, const char *name, int r)
+{
+        if (r < 0)
+                fuse_reply_err(req, -r);
+        else
+                reply_child(req, c, parent, name);
+}
+
+static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
+{
+        struct node *n = NODE_OR_REPLY(req, ino), *np = NODE_OR_REPLY(req, newparent);
+        _cleanup_free_ char *to = NULL;
+        int r;
+
+        AS_CALLER(req);
+        r = n->kind == NODE_CGROUP || n->kind == NODE_FILE ? real_child(np, newname, &to) : -EPERM;
+        if (r >= 0)
+                r = cgroupfs_link(n->path, to);
+        reply_created(req, &caller_, newparent, newname, r);
+}
+
+static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
+{
+        struct node *p = NODE_OR_REPLY(req, parent);
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        AS_CALLER(req);
+        r = real_child(p, name, &path);
+        if (r >= 0)
+                r = cgroupfs_symlink(link, path);
+        reply_created(req, &caller_, parent, name, r);
+}
+
+static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
+{
+        struct node *p = NODE_OR_REPLY(req, parent);
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        AS_CALLER(req);
+        r = real_child(p, name, &path);
+        if (r >= 0)
+                r = cgroupfs_mknod(path, mode, rdev);
+        reply_created(req, &caller_, parent, name, r);
+}
+
+static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, struct fuse_file_info *fi)
+{
+        struct node *p = NODE_OR_REPLY(req, parent);
+        _cleanup_free_ char *path = NULL;
+        _cleanup_close_ int fd = -1;
+        int r;
+
+        /* Only reached for names that do not exist: cgroupfs refuses to create files. */
+        AS_CALLER(req);
+        r = real_child(p, name, &path);
+        if (r >= 0) {
+                fd = cgroupfs_open(path, (fi->flags & ~O_NOCTTY) | O_CREAT);
+                r = fd < 0 ? fd : -EIO; /* cgroupfs never creates a file: this is not reached */
+        }
+        fuse_reply_err(req, -r);
+}
+
+static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        struct node *n = NODE_OR_REPLY(req, ino);
+        struct handle *h;
+        int r;
+
+        AS_CALLER(req);
+        if (n->kind != NODE_FILE && n->kind != NODE_FRIENDLY) {
+                fuse_reply_err(req, n->kind == NODE_SELF ? ELOOP : EISDIR);
+                return;
+        }
+        h = calloc(1, sizeof(*h));
+        if (!h) {
+                fuse_reply_err(req, ENOMEM);
+                return;
+        }
+        h->kind = n->kind;
+        h->fd = -1;
+        if (n->kind == NODE_FILE) {
+                r = cgroupfs_open(n->path, fi->flags & (O_ACCMODE | O_APPEND | O_TRUNC | O_NONBLOCK));
+                h->fd = r;
+        } else
+                r = view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh);
+        if (r < 0) {
+                free(h);
+                fuse_reply_err(req, -r);
+                return;
+        }
+        /* Kernel files report size 0 and change behind our back: no page cache. */
+        fi->direct_io = 1;
+        fi->fh = (uint64_t)(uintptr_t)h;
+        if (fuse_reply_open(req, fi) != 0) {
+                if (h->fd >= 0)
+                        close(h->fd);
+                view_close(h->vh);
+                free(h);
+        }
+}
+
+static struct handle *handle_of(struct fuse_file_info *fi)
+{
+        return (struct handle *)(uintptr_t)fi->fh;
+}
+
+static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+{
+        struct handle *h = handle_of(fi);
+        _cleanup_free_ char *buf = NULL;
+        ssize_t r;
+
+        /* Reads use the descriptors opened as the caller; no credentials to switch. */
+        if (h->kind == NODE_FILE) {
+                buf = malloc(size ? size : 1);
+                if (!buf) {
+                        fuse_reply_err(req, ENOMEM);
+                        return;
+                }
+                r = pread(h->fd, buf, size, off);
+                if (r < 0)
+                        fuse_reply_err(req, errno);
+                else
+                        fuse_reply_buf(req, buf, (size_t)r);
+                return;
+        }
+        /* A read from the start makes the value anew, as seq_file does. */
+        if (off == 0 || !h->vh->text) {
+                int e = view_read(h->vh);
+
+                if (e < 0) {
+                        fuse_reply_err(req, -e);
+                        return;
+                }
+        }
+        if ((size_t)off >= h->vh->len)
+                fuse_reply_buf(req, NULL, 0);
+        else
+                fuse_reply_buf(req, h->vh->text + off, h->vh->len - (size_t)off < size ? h->vh->len - (size_t)off : size);
+}
+
+static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+                     struct fuse_file_info *fi)
+{
+        struct handle *h = handle_of(fi);
+        int r;
+
+        if (h->kind == NODE_FILE)
+                r = cgroupfs_write_fd(h->fd, buf, size);
+        else
+                r = view_write(h->vh, buf, size);
+        if (r < 0)
+                fuse_reply_err(req, -r);
+        else
+                fuse_reply_write(req, (size_t)r);
+}
+
+static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        fuse_reply_err(req, 0);
+}
+
+static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        struct handle *h = handle_of(fi);
+
+        if (h->fd >= 0)
+                close(h->fd);
+        view_close(h->vh);
+        free(h);
+        fuse_reply_err(req, 0);
+}
+
+static int dir_add(struct dir_buf *b, const char *name, mode_t mode, ino_t ino)
+{
+        struct dir_entry *e;
+
+        if (b->n == b->cap) {
+                size_t cap = b->cap ? b->cap * 2 : 32;
+                struct dir_entry *p = realloc(b->e, cap * sizeof(*p));
+
+                if (!p)
+                        return -ENOMEM;
+                b->e = p;
+                b->cap = cap;
+        }
+        e = &b->e[b->n];
+        e->name = strdup(name);
+        if (!e->name)
+                return -ENOMEM;
+        e->mode = mode;
+        e->ino = ino ? ino : 1;
+        b->n++;
+        return 0;
+}
+
+static void dir_free(struct dir_buf *b)
+{
+        for (size_t i = 0; i < b->n; i++)
+                free(b->e[i].name);
+        free(b->e);
+        free(b);
+}
+
+static int list_friendly(void *userdata, const char *name)
+{
+        return dir_add(userdata, name, S_IFREG, 0);
+}
+
+/* The kernel's listing of a cgroup, then limits/, stats/ and, at the top, self. */
+static int list_cgroup(struct dir_buf *b, const struct node *n, const struct caller *c)
+{
+        char target[PATH_MAX];
+        int fd = cgroupfs_open(n->path, O_RDONLY | O_DIRECTORY), r = 0;
+        struct dirent *de;
+        DIR *d;
+
+        if (fd < 0)
+                return fd;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -ENOMEM;
+        }
+        errno = 0;
+        while (r >= 0 && (de = readdir(d))) {
+                if (view_is_reserved(de->d_name) && (strcmp(de->d_name, "self") || is_view_root(n))) {
+                        warn_shadowed(de->d_name);
+                        continue;
+                }
+                r = dir_add(b, de->d_name, de->d_type == DT_DIR ? S_IFDIR : S_IFREG, de->d_ino);
+        }
+        if (r >= 0 && errno)
+                r = NEG_ERRNO();
+        closedir(d);
+        if (r >= 0)
+                r = dir_add(b, "limits", S_IFDIR, 0);
+        if (r >= 0)
+                r = dir_add(b, "stats", S_IFDIR, 0);
+        /* self is listed only for a caller it leads somewhere for. */
+        if (r >= 0 && is_view_root(n) && self_target(c, target, sizeof(target)) >= 0)
+                r = dir_add(b, "self", S_IFLNK, 0);
+        return r;
+}
+
+static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        struct node *n = NODE_OR_REPLY(req, ino);
+        struct dir_buf *b;
+        int r;
+
+        AS_CALLER(req);
+        b = calloc(1, sizeof(*b));
+        if (!b) {
+                fuse_reply_err(req, ENOMEM);
+                return;
+        }
+        /* The listing is taken once, at opendir, as the caller: seekdir and telldir stay consistent. */
+        switch (n->kind) {
+        case NODE_CGROUP:
+                r = list_cgroup(b, n, &caller_);
+                break;
+        case NODE_LIMITS:
+        case NODE_STATS:
+                r = cgroupfs_access(n->path, R_OK | X_OK);
+                if (r >= 0)
+                        r = dir_add(b, ".", S_IFDIR, 0);
+                if (r >= 0)
+                        r = dir_add(b, "..", S_IFDIR, 0);
+                if (r >= 0)
+                        r = view_list(n->kind == NODE_LIMITS ? VIEW_LIMITS : VIEW_STATS, n->path, list_friendly, b);
+                break;
+        default:
+                r = -ENOTDIR;
+        }
+        if (r < 0) {
+                dir_free(b);
+                fuse_reply_err(req, -r);
+                return;
+        }
+        fi->fh = (uint64_t)(uintptr_t)b;
+        if (fuse_reply_open(req, fi) != 0)
+                dir_free(b);
+}
+
+static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+{
+        struct dir_buf *b = (struct dir_buf *)(uintptr_t)fi->fh;
+        _cleanup_free_ char *buf = malloc(size);
+        size_t len = 0;
+
+        if (!buf) {
+                fuse_reply_err(req, ENOMEM);
+                return;
+        }
+        /* The offset of an entry is its index + 1; whole entries only. */
+        for (size_t i = (size_t)off; off >= 0 && i < b->n; i++) {
+                struct stat st = { .st_mode = b->e[i].mode, .st_ino = b->e[i].ino };
+                size_t need = fuse_add_direntry(req, buf + len, size - len, b->e[i].name, &st, (off_t)i + 1);
+
+                if (need > size - len)
+                        break;
+                len += need;
+        }
+        fuse_reply_buf(req, buf, len);
+}
+
+static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        dir_free((struct dir_buf *)(uintptr_t)fi->fh);
+        fuse_reply_err(req, 0);
+}
+
+static void op_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+        struct statvfs st;
+        int r = cgroupfs_statfs(&st);
+
+        if (r < 0)
+                fuse_reply_err(req, -r);
+        else
+                fuse_reply_statfs(req, &st);
+}
+
+static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
+{
+        struct node *n = NODE_OR_REPLY(req, ino);
+        struct stat st;
+        int r;
+
+        AS_CALLER(req);
+        switch (n->kind) {
+        case NODE_CGROUP:
+        case NODE_FILE:
+                r = cgroupfs_access(n->path, mask);
+                break;
+        case NODE_SELF:
+                r = 0;
+                break;
+        default:
+                /* Virtual entries: their mode says it all, the cgroup's search permission the rest. */
+                r = node_attr(n, &caller_, &st);
+                if (r >= 0)
+                        r = cgroupfs_access(n->path, X_OK);
+                if (r >= 0 && (mask & W_OK) && !(st.st_mode & 0222))
+                        r = -EACCES;
+                if (r >= 0 && (mask & W_OK) && caller_.uid != 0 && caller_.uid != st.st_uid &&
+                    !(st.st_mode & 0022))
+                        r = -EACCES;
+        }
+        fuse_reply_err(req, -r);
+}
+
+/* Extended attributes: the kernel's, on real entries only. */
+static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size, int flags)
+{
+        struct node *n = NODE_OR_REPLY(req, ino);
+        int r;
+
+        AS_CALLER(req);
+        r = n->kind == NODE_CGROUP || n->kind == NODE_FILE ? cgroupfs_setxattr(n->path, name, value, size, flags)
+                                                            : -ENOTSUP;
+        fuse_reply_err(req, -r);
+}
+
+static void reply_xattr(fuse_req_t req, size_t size, const char *buf, int r)
+{
+        if (r < 0)
+                fuse_reply_err(req, -r);
+        else if (size == 0)
+                fuse_reply_xattr(req, (size_t)r);
+        else
+                fuse_reply_buf(req, buf, (size_t)r);
+}
+
+static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+        struct node *n = NODE_OR_REPLY(req, ino);
+        _cleanup_free_ char *buf = size ? malloc(size) : NULL;
+        int r;
+
+        AS_CALLER(req);
+        if (size && !buf)
+                r = -ENOMEM;
+        else if (n->kind == NODE_CGROUP || n->kind == NODE_FILE)
+                r = cgroupfs_getxattr(n->path, name, buf, size);
+        else
+                r = -ENODATA;
+        reply_xattr(req, size, buf, r);
+}
+
+static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+        struct node *n = NODE_OR_REPLY(req, ino);
+        _cleanup_free_ char *buf = size ? malloc(size) : NULL;
+        int r;
+
+        AS_CALLER(req);
+        if (size && !buf)
+                r = -ENOMEM;
+        else if (n->kind == NODE_CGROUP || n->kind == NODE_FILE)
+                r = cgroupfs_listxattr(n->path, buf, size);
+        else
+                r = 0;
+        reply_xattr(req, size, buf, r);
+}
+
+static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+        struct node *n = NODE_OR_REPLY(req, ino);
+        int r;
+
+        AS_CALLER(req);
+        r = n->kind == NODE_CGROUP || n->kind == NODE_FILE ? cgroupfs_removexattr(n->path, name) : -ENOTSUP;
+        fuse_reply_err(req, -r);
+}
+
+const struct fuse_lowlevel_ops cgview_ops = {
+        .init = op_init,
+        .lookup = op_lookup,
+        .forget = op_forget,
+        .forget_multi = op_forget_multi,
+        .getattr = op_getattr,
+        .setattr = op_setattr,
+        .readlink = op_readlink,
+        .mknod = op_mknod,
+        .mkdir = op_mkdir,
+        .unlink = op_unlink,
+        .rmdir = op_rmdir,
+        .symlink = op_symlink,
+        .rename = op_rename,
+        .link = op_link,
+        .create = op_create,
+        .open = op_open,
+        .read = op_read,
+        .write = op_write,
+        .flush = op_flush,
+        .release = op_release,
+        .opendir = op_opendir,
+        .readdir = op_readdir,
+        .releasedir = op_releasedir,
+        .statfs = op_statfs,
+        .access = op_access,
+        .setxattr = op_setxattr,
+        .getxattr = op_getxattr,
+        .listxattr = op_listxattr,
+        .removexattr = op_removexattr,
+};

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+/* ops: the FUSE low-level operations, the only place FUSE requests become cgroupfs calls. */
+#pragma once
+
+#define FUSE_USE_VERSION FUSE_MAKE_VERSION(3, 12)
+#include <fuse_lowlevel.h>
+
+extern const struct fuse_lowlevel_ops cgview_ops;

@@ -1,0 +1,758 @@
+/* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blockdev.h"
+#include "cgroupfs.h"
+#include "log.h"
+#include "units.h"
+#include "util.h"
+#include "view.h"
+
+#define TEXT_MAX 16384
+
+struct view_file {
+        const char *name;
+        enum view_dir dir;
+        const char *file[2]; /* file[1] is optional (cpu.idle) */
+        const char *probe;   /* must exist too, when the value needs a controller file[0] lacks */
+        const char *key;     /* the field a reader picks from file[0] */
+        int (*read)(struct view_handle *h, char *out, size_t n);
+        int (*write)(struct view_handle *h, const char *value);
+};
+
+/* hugetlb.<size> is one entry for every huge page size the kernel offers. */
+#define HUGETLB_PREFIX "hugetlb."
+
+static const char *dir_name(enum view_dir d)
+{
+        return d == VIEW_LIMITS ? "limits" : "stats";
+}
+
+bool view_is_reserved(const char *name)
+{
+        return !strcmp(name, "limits") || !strcmp(name, "stats") || !strcmp(name, "self");
+}
+
+static int out_printf(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int out_printf(char *out, size_t n, const char *fmt, ...)
+{
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vsnprintf(out, n, fmt, ap);
+        va_end(ap);
+        return r < 0 || (size_t)r >= n ? -ENOBUFS : r;
+}
+
+static int read_backing(struct view_handle *h, int i, char **ret)
+{
+        if (h->fd[i] < 0)
+                return -ENOENT;
+        return cgroupfs_read_fd(h->fd[i], ret, NULL);
+}
+
+static int write_backing(struct view_handle *h, int i, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int write_backing(struct view_handle *h, int i, const char *fmt, ...)
+{
+        char buf[256];
+        va_list ap;
+        int r;
+
+        if (h->fd[i] < 0)
+                return -EINVAL;
+        va_start(ap, fmt);
+        r = vsnprintf(buf, sizeof(buf), fmt, ap);
+        va_end(ap);
+        if (r < 0 || (size_t)r >= sizeof(buf))
+                return -ENOBUFS;
+        r = cgroupfs_write_fd(h->fd[i], buf, (size_t)r);
+        return r < 0 ? r : 0;
+}
+
+/* A kernel value that is a number or "max". */
+static int read_backing_u64(struct view_handle *h, int i, uint64_t *ret)
+{
+        _cleanup_free_ char *text = NULL;
+        int r = read_backing(h, i, &text);
+
+        if (r < 0)
+                return r;
+        r = units_parse_count(text, ret);
+        return r < 0 ? -EIO : r;
+}
+
+/*
+ * A byte limit. hugetlb prints its "no limit" as the page counter's largest
+ * value in bytes (PAGE_COUNTER_MAX x PAGE_SIZE) rather than "max": show max.
+ */
+static int read_backing_bytes(struct view_handle *h, uint64_t *ret)
+{
+        uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), x;
+        int r = read_backing_u64(h, 0, &x);
+
+        if (r < 0)
+                return r;
+        *ret = x >= (uint64_t)INT64_MAX / page * page ? UNITS_MAX : x;
+        return 0;
+}
+
+/* cpu.max: "max 100000" or "50000 100000". */
+static int read_cpu_max(struct view_handle *h, uint64_t *ret_quota, uint64_t *ret_period)
+{
+        _cleanup_free_ char *text = NULL;
+        char quota[32];
+        uint64_t period;
+        int r = read_backing(h, 0, &text);
+
+        if (r < 0)
+                return r;
+        if (sscanf(text, "%31s %" SCNu64, quota, &period) != 2)
+                return -EIO;
+        if (units_parse_count(quota, ret_quota) < 0)
+                return -EIO;
+        *ret_period = period;
+        return 0;
+}
+
+/* ---- limits/ readers ---- */
+
+static int read_size(struct view_handle *h, char *out, size_t n)
+{
+        char v[UNITS_BUF];
+        uint64_t x;
+        int r = read_backing_bytes(h, &x);
+
+        if (r < 0 || (r = units_format_size(x, v, sizeof(v))) < 0)
+                return r;
+        return out_printf(out, n, "%s\n", v);
+}
+
+static int read_count(struct view_handle *h, char *out, size_t n)
+{
+        uint64_t x;
+        int r = read_backing_u64(h, 0, &x);
+
+        if (r < 0)
+                return r;
+        return x == UNITS_MAX ? out_printf(out, n, "max\n") : out_printf(out, n, "%" PRIu64 "\n", x);
+}
+
+static int read_cpu(struct view_handle *h, char *out, size_t n)
+{
+        char v[UNITS_BUF];
+        uint64_t quota, period;
+        int r = read_cpu_max(h, &quota, &period);
+
+        if (r < 0 || (r = units_format_cpus(quota, period, v, sizeof(v))) < 0)
+                return r;
+        return out_printf(out, n, "%s\n", v);
+}
+
+static int read_period(struct view_handle *h, char *out, size_t n)
+{
+        char v[UNITS_BUF];
+        uint64_t quota, period;
+        int r = read_cpu_max(h, &quota, &period);
+
+        if (r < 0 || (r = units_format_duration(period, v, sizeof(v))) < 0)
+                return r;
+        return out_printf(out, n, "%s\n", v);
+}
+
+static int read_duration(struct view_handle *h, char *out, size_t n)
+{
+        char v[UNITS_BUF];
+        uint64_t x;
+        int r = read_backing_u64(h, 0, &x);
+
+        if (r < 0 || (r = units_format_duration(x, v, sizeof(v))) < 0)
+                return r;
+        return out_printf(out, n, "%s\n", v);
+}
+
+static int read_weight(struct view_handle *h, char *out, size_t n)
+{
+        uint64_t idle = 0;
+
+        if (h->fd[1] >= 0 && read_backing_u64(h, 1, &idle) >= 0 && idle == 1)
+                return out_printf(out, n, "idle\n");
+        return read_count(h, out, n);
+}
+
+static int read_line(struct view_handle *h, char *out, size_t n)
+{
+        _cleanup_free_ char *text = NULL;
+        int r = read_backing(h, 0, &text);
+
+        if (r < 0)
+                return r;
+        text[strcspn(text, "\n")] = 0;
+        return out_printf(out, n, "%s\n", text);
+}
+
+/* io.max lines "8:0 rbps=... wiops=..." -> "sda rbps=10M ...". */
+static int read_io(struct view_handle *h, char *out, size_t n)
+{
+        _cleanup_free_ char *text = NULL;
+        char *line, *save = NULL;
+        size_t len = 0;
+        int r = read_backing(h, 0, &text);
+
+        if (r < 0)
+                return r;
+        out[0] = 0;
+        for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                uint64_t v[UNITS_IO_NKEYS];
+                unsigned major, minor;
+                char dev[64];
+
+                if (units_parse_kernel_io_max(line, &major, &minor, v) < 0)
+                        return -EIO;
+                if ((r = blockdev_name(major, minor, dev, sizeof(dev))) < 0 ||
+                    (r = units_format_io_max_line(dev, v, out + len, n - len)) < 0 ||
+                    (size_t)r + 1 >= n - len)
+                        return r < 0 ? r : -ENOBUFS;
+                len += (size_t)r;
+                out[len++] = '\n';
+                out[len] = 0;
+        }
+        return (int)len;
+}
+
+/* io.weight "default 100\n8:0 200\n" -> "100\nsda 200\n". */
+static int read_io_weight(struct view_handle *h, char *out, size_t n)
+{
+        _cleanup_free_ char *text = NULL;
+        char *line, *save = NULL;
+        size_t len = 0;
+        int r = read_backing(h, 0, &text);
+
+        if (r < 0)
+                return r;
+        out[0] = 0;
+        for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                unsigned major, minor, w;
+                char dev[64];
+
+                if (sscanf(line, "default %u", &w) == 1)
+                        r = out_printf(out + len, n - len, "%u\n", w);
+                else if (sscanf(line, "%u:%u %u", &major, &minor, &w) == 3 &&
+                         blockdev_name(major, minor, dev, sizeof(dev)) >= 0)
+                        r = out_printf(out + len, n - len, "%s %u\n", dev, w);
+                else
+                        r = -EIO;
+                if (r < 0)
+                        return r;
+                len += (size_t)r;
+        }
+        return (int)len;
+}
+
+/* ---- limits/ writers ---- */
+
+static uint64_t total_ram(void)
+{
+        long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+        return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+}
+
+/* Sizes are rounded up to the kernel's granularity, so what reads back is what is in force. */
+static int write_size_gran(struct view_handle *h, const char *value, uint64_t gran)
+{
+        uint64_t x;
+        int r = units_parse_size(value, total_ram(), &x);
+
+        if (r < 0)
+                return r;
+        if (r == UNITS_IS_MAX)
+                return write_backing(h, 0, "max");
+        if ((r = units_round_up(x, gran, &x)) < 0)
+                return r;
+        return write_backing(h, 0, "%" PRIu64, x);
+}
+
+static int write_size(struct view_handle *h, const char *value)
+{
+        return write_size_gran(h, value, (uint64_t)sysconf(_SC_PAGESIZE));
+}
+
+static int write_hugetlb(struct view_handle *h, const char *value)
+{
+        uint64_t gran;
+
+        if (units_parse_size(h->name + strlen(HUGETLB_PREFIX), 0, &gran) != 0 || gran == 0)
+                return -EIO;
+        return write_size_gran(h, value, gran);
+}
+
+static int write_count(struct view_handle *h, const char *value)
+{
+        uint64_t x;
+        int r = units_parse_count(value, &x);
+
+        if (r < 0)
+                return r;
+        if (r == UNITS_IS_MAX)
+                return write_backing(h, 0, "max");
+        /* pids.max is an int in the kernel: larger counts are out of its range. */
+        if (x > INT32_MAX)
+                return -ERANGE;
+        return write_backing(h, 0, "%" PRIu64, x);
+}
+
+static int write_cpu(struct view_handle *h, const char *value)
+{
+        uint64_t quota, period;
+        int r = read_cpu_max(h, &quota, &period);
+
+        if (r < 0)
+                return r;
+        r = units_parse_cpus(value, period, &quota);
+        if (r < 0)
+                return r;
+        /* The quota alone: the kernel keeps the period as it is. */
+        if (r == UNITS_IS_MAX)
+                return write_backing(h, 0, "max");
+        return write_backing(h, 0, "%" PRIu64, quota);
+}
+
+static int write_period(struct view_handle *h, const char *value)
+{
+        uint64_t quota, period, next;
+        int r = units_parse_duration(value, &next);
+
+        if (r < 0)
+                return r;
+        if (next < UNITS_CPU_PERIOD_MIN_US || next > UNITS_CPU_PERIOD_MAX_US)
+                return -ERANGE;
+        if ((r = read_cpu_max(h, &quota, &period)) < 0)
+                return r;
+        if (quota == UNITS_MAX)
+                return write_backing(h, 0, "max %" PRIu64, next);
+        /* Keep the CPU share: limits/cpu reads the same before and after. */
+        quota = (uint64_t)(((unsigned __int128)quota * next + period / 2) / period);
+        if (quota < UNITS_CPU_QUOTA_MIN_US)
+                quota = UNITS_CPU_QUOTA_MIN_US;
+        if (quota > UNITS_CPU_QUOTA_MAX_US)
+                return -ERANGE;
+        return write_backing(h, 0, "%" PRIu64 " %" PRIu64, quota, next);
+}
+
+static int write_duration(struct view_handle *h, const char *value)
+{
+        uint64_t us;
+        int r = units_parse_duration(value, &us);
+
+        if (r < 0)
+                return r;
+        return write_backing(h, 0, "%" PRIu64, us);
+}
+
+static int write_weight(struct view_handle *h, const char *value)
+{
+        uint64_t w;
+        int r = units_parse_weight(value, &w);
+
+        if (r < 0)
+                return r;
+        if (r == UNITS_WEIGHT_IS_IDLE)
+                return h->fd[1] < 0 ? -EINVAL : write_backing(h, 1, "1");
+        if ((r = write_backing(h, 0, "%" PRIu64, w)) < 0)
+                return r;
+        return h->fd[1] < 0 ? 0 : write_backing(h, 1, "0");
+}
+
+static int write_list(struct view_handle *h, const char *value)
+{
+        char list[TEXT_MAX / 4];
+        int r = units_parse_cpulist(value, list, sizeof(list));
+
+        if (r < 0)
+                return r;
+        /* An empty write is no write at all: a lone newline clears the list. */
+        return write_backing(h, 0, "%s\n", list);
+}
+
+static int write_io(struct view_handle *h, const char *value)
+{
+        struct units_io_limit lim;
+        unsigned major, minor;
+        char buf[256];
+        size_t len;
+        int r = units_parse_io_max_line(value, &lim);
+
+        if (r < 0)
+                return r;
+        if ((r = blockdev_resolve(lim.dev, &major, &minor)) < 0)
+                return r;
+        len = (size_t)snprintf(buf, sizeof(buf), "%u:%u", major, minor);
+        for (int k = 0; k < UNITS_IO_NKEYS; k++) {
+                if (!(lim.set & (1u << k)))
+                        continue;
+                if (lim.v[k] == UNITS_MAX)
+                        len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s=max", units_io_keys[k]);
+                else
+                        len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s=%" PRIu64,
+                                                units_io_keys[k], lim.v[k]);
+        }
+        return write_backing(h, 0, "%s", buf);
+}
+
+static int write_io_weight(struct view_handle *h, const char *value)
+{
+        char dev[64];
+        unsigned major, minor;
+        uint64_t w;
+        int r = units_parse_io_weight_line(value, dev, &w);
+
+        if (r < 0)
+                return r;
+        if (!dev[0])
+                return write_backing(h, 0, "default %" PRIu64, w);
+        if ((r = blockdev_resolve(dev, &major, &minor)) < 0)
+                return r;
+        if (r == UNITS_WEIGHT_IS_DEFAULT)
+                return write_backing(h, 0, "%u:%u default", major, minor);
+        return write_backing(h, 0, "%u:%u %" PRIu64, major, minor, w);
+}
+
+/* ---- stats/ readers ---- */
+
+static int read_stat_usec(struct view_handle *h, char *out, size_t n)
+{
+        _cleanup_free_ char *text = NULL;
+        char v[UNITS_BUF];
+        uint64_t x;
+        int r = read_backing(h, 0, &text);
+
+        if (r < 0 || (r = units_kv_get(text, h->vf->key, &x)) < 0 ||
+            (r = units_format_duration_approx(x, v, sizeof(v))) < 0)
+                return r;
+        return out_printf(out, n, "%s\n", v);
+}
+
+static int read_stat_kv(struct view_handle *h, char *out, size_t n)
+{
+        _cleanup_free_ char *text = NULL;
+        uint64_t x;
+        int r = read_backing(h, 0, &text);
+
+        if (r < 0 || (r = units_kv_get(text, h->vf->key, &x)) < 0)
+                return r;
+        return out_printf(out, n, "%" PRIu64 "\n", x);
+}
+
+static int read_stat_size(struct view_handle *h, char *out, size_t n)
+{
+        char v[UNITS_BUF];
+        uint64_t x;
+        int r = read_backing_u64(h, 0, &x);
+
+        if (r < 0 || (r = units_format_size_approx(x, v, sizeof(v))) < 0)
+                return r;
+        return out_printf(out, n, "%s\n", v);
+}
+
+static int read_stat_io(struct view_handle *h, char *out, size_t n)
+{
+        _cleanup_free_ char *text = NULL;
+        char v[UNITS_BUF];
+        uint64_t x;
+        int r = read_backing(h, 0, &text);
+
+        if (r < 0 || (r = units_io_stat_sum(text, h->vf->key, &x)) < 0 ||
+            (r = units_format_size_approx(x, v, sizeof(v))) < 0)
+                return r;
+        return out_printf(out, n, "%s\n", v);
+}
+
+static int read_stat_lines(struct view_handle *h, char *out, size_t n)
+{
+        _cleanup_free_ char *text = NULL;
+        unsigned lines = 0;
+        int r = read_backing(h, 0, &text);
+
+        if (r < 0)
+                return r;
+        for (const char *p = text; *p; p++)
+                lines += *p == '\n';
+        return out_printf(out, n, "%u\n", lines);
+}
+
+static int read_stat_psi(struct view_handle *h, char *out, size_t n)
+{
+        _cleanup_free_ char *text = NULL;
+        char v[UNITS_BUF];
+        int r = read_backing(h, 0, &text);
+
+        if (r < 0 || (r = units_psi_some_avg10(text, v, sizeof(v))) < 0)
+                return r;
+        return out_printf(out, n, "%s\n", v);
+}
+
+#define LIMIT(n, f0, f1, rd, wr) { .name = n, .dir = VIEW_LIMITS, .file = { f0, f1 }, .read = rd, .write = wr }
+#define STAT(n, f0, probe_, key_, rd) \
+        { .name = n, .dir = VIEW_STATS, .file = { f0, NULL }, .probe = probe_, .key = key_, .read = rd }
+
+static const struct view_file files[] = {
+        LIMIT("cpu", "cpu.max", NULL, read_cpu, write_cpu),
+        LIMIT("cpu.period", "cpu.max", NULL, read_period, write_period),
+        LIMIT("cpu.burst", "cpu.max.burst", NULL, read_duration, write_duration),
+        LIMIT("cpu.weight", "cpu.weight", "cpu.idle", read_weight, write_weight),
+        LIMIT("cpus", "cpuset.cpus", NULL, read_line, write_list),
+        LIMIT("mems", "cpuset.mems", NULL, read_line, write_list),
+        LIMIT("memory", "memory.max", NULL, read_size, write_size),
+        LIMIT("memory.high", "memory.high", NULL, read_size, write_size),
+        LIMIT("memory.low", "memory.low", NULL, read_size, write_size),
+        LIMIT("memory.min", "memory.min", NULL, read_size, write_size),
+        LIMIT("swap", "memory.swap.max", NULL, read_size, write_size),
+        LIMIT("pids", "pids.max", NULL, read_count, write_count),
+        LIMIT("io", "io.max", NULL, read_io, write_io),
+        LIMIT("io.weight", "io.weight", NULL, read_io_weight, write_io_weight),
+        STAT("cpu", "cpu.stat", NULL, "usage_usec", read_stat_usec),
+        STAT("cpu.user", "cpu.stat", NULL, "user_usec", read_stat_usec),
+        STAT("cpu.system", "cpu.stat", NULL, "system_usec", read_stat_usec),
+        STAT("cpu.throttled", "cpu.stat", "cpu.max", "throttled_usec", read_stat_usec),
+        STAT("memory", "memory.current", NULL, NULL, read_stat_size),
+        STAT("memory.peak", "memory.peak", NULL, NULL, read_stat_size),
+        STAT("swap", "memory.swap.current", NULL, NULL, read_stat_size),
+        STAT("pids", "pids.current", NULL, NULL, read_count),
+        STAT("pids.peak", "pids.peak", NULL, NULL, read_count),
+        STAT("procs", "cgroup.procs", NULL, NULL, read_stat_lines),
+        STAT("io.read", "io.stat", NULL, "rbytes", read_stat_io),
+        STAT("io.write", "io.stat", NULL, "wbytes", read_stat_io),
+        STAT("oom.kills", "memory.events", NULL, "oom_kill", read_stat_kv),
+        STAT("pressure.cpu", "cpu.pressure", NULL, NULL, read_stat_psi),
+        STAT("pressure.memory", "memory.pressure", NULL, NULL, read_stat_psi),
+        STAT("pressure.io", "io.pressure", NULL, NULL, read_stat_psi),
+        STAT("populated", "cgroup.events", NULL, "populated", read_stat_kv),
+        STAT("frozen", "cgroup.events", NULL, "frozen", read_stat_kv),
+};
+
+static const struct view_file hugetlb = LIMIT(HUGETLB_PREFIX, NULL, NULL, read_size, write_hugetlb);
+
+/* The kernel file behind file[i] of vf for cgroup ("a/b/memory.max"); NULL if none. */
+static char *backing_path(const struct view_file *vf, const char *cgroup, const char *name, int i)
+{
+        char kname[128];
+
+        if (vf == &hugetlb) {
+                /* limits/hugetlb.2M <- hugetlb.2MB.max */
+                if (i > 0 || snprintf(kname, sizeof(kname), "%sB.max", name) >= (int)sizeof(kname))
+                        return NULL;
+                return path_join(cgroup, kname);
+        }
+        return vf->file[i] ? path_join(cgroup, vf->file[i]) : NULL;
+}
+
+static bool file_present(const struct view_file *vf, const char *cgroup, const char *name)
+{
+        _cleanup_free_ char *p = backing_path(vf, cgroup, name, 0);
+        _cleanup_free_ char *probe = vf->probe ? path_join(cgroup, vf->probe) : NULL;
+
+        return p && cgroupfs_exists(p) && (!vf->probe || (probe && cgroupfs_exists(probe)));
+}
+
+/* "hugetlb.2M": a size with a unit, nothing else, so that names stay one per page size. */
+static bool hugetlb_name(const char *name)
+{
+        const char *s = name + strlen(HUGETLB_PREFIX);
+        size_t digits = strspn(s, "0123456789");
+
+        return !strncmp(name, HUGETLB_PREFIX, strlen(HUGETLB_PREFIX)) && digits > 0 &&
+               s[digits] && strchr("KMGTPE", s[digits]) && !s[digits + 1];
+}
+
+int view_lookup(enum view_dir dir, const char *cgroup, const char *name, const struct view_file **ret)
+{
+        const struct view_file *vf = NULL;
+
+        for (size_t i = 0; i < ELEMENTSOF(files) && !vf; i++)
+                if (files[i].dir == dir && !strcmp(files[i].name, name))
+                        vf = &files[i];
+        if (!vf && dir == VIEW_LIMITS && hugetlb_name(name))
+                vf = &hugetlb;
+        if (!vf || !file_present(vf, cgroup, name))
+                return -ENOENT;
+        *ret = vf;
+        return 0;
+}
+
+static int list_hugetlb(const char *cgroup, int (*cb)(void *userdata, const char *name), void *userdata)
+{
+        int fd = cgroupfs_open(cgroup, O_RDONLY | O_DIRECTORY), r = 0;
+        struct dirent *de;
+        DIR *d;
+
+        if (fd < 0)
+                return fd;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -ENOMEM;
+        }
+        while (r >= 0 && (de = readdir(d))) {
+                char name[128];
+                size_t l = strlen(de->d_name);
+
+                /* hugetlb.2MB.max -> hugetlb.2M */
+                if (l < 12 || strncmp(de->d_name, HUGETLB_PREFIX, 8) || strcmp(de->d_name + l - 5, "B.max") ||
+                    l - 5 >= sizeof(name))
+                        continue;
+                memcpy(name, de->d_name, l - 5);
+                name[l - 5] = 0;
+                if (hugetlb_name(name))
+                        r = cb(userdata, name);
+        }
+        closedir(d);
+        return r;
+}
+
+int view_list(enum view_dir dir, const char *cgroup, int (*cb)(void *userdata, const char *name), void *userdata)
+{
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(files); i++)
+                if (files[i].dir == dir && file_present(&files[i], cgroup, files[i].name) &&
+                    (r = cb(userdata, files[i].name)) < 0)
+                        return r;
+        return dir == VIEW_LIMITS ? list_hugetlb(cgroup, cb, userdata) : 0;
+}
+
+int view_stat(const struct view_file *vf, const char *cgroup, const char *name, struct stat *ret)
+{
+        _cleanup_free_ char *p = backing_path(vf, cgroup, name, 0);
+        struct stat st;
+        int r;
+
+        if (!p)
+                return -ENOMEM;
+        if ((r = cgroupfs_stat(p, &st)) < 0)
+                return r;
+        st.st_mode = S_IFREG | (vf->dir == VIEW_STATS ? 0444 : (st.st_mode & 0666));
+        st.st_nlink = 1;
+        st.st_size = 0;
+        *ret = st;
+        return 0;
+}
+
+void view_close(struct view_handle *h)
+{
+        if (!h)
+                return;
+        for (int i = 0; i < 2; i++)
+                if (h->fd[i] >= 0)
+                        close(h->fd[i]);
+        free(h->cgroup);
+        free(h->name);
+        free(h->text);
+        free(h);
+}
+
+int view_open(const struct view_file *vf, const char *cgroup, const char *name, int accmode,
+              struct view_handle **ret)
+{
+        struct view_handle *h;
+        int flags;
+
+        if (accmode != O_RDONLY && (vf->dir == VIEW_STATS || !vf->write))
+                return -EACCES;
+        /* Writers read the value they change (cpu.max's period), so they open read-write. */
+        flags = accmode == O_RDONLY ? O_RDONLY : O_RDWR;
+        h = calloc(1, sizeof(*h));
+        if (!h)
+                return -ENOMEM;
+        h->vf = vf;
+        h->fd[0] = h->fd[1] = -1;
+        h->cgroup = strdup(cgroup);
+        h->name = strdup(name);
+        if (!h->cgroup || !h->name) {
+                view_close(h);
+                return -ENOMEM;
+        }
+        for (int i = 0; i < 2; i++) {
+                _cleanup_free_ char *p = backing_path(vf, cgroup, name, i);
+
+                if (!p)
+                        continue;
+                h->fd[i] = cgroupfs_open(p, flags);
+                /* file[1] is optional: cpu.idle does not exist in the root cgroup. */
+                if (h->fd[i] < 0 && (i == 0 || h->fd[i] != -ENOENT)) {
+                        int r = h->fd[i];
+
+                        h->fd[i] = -1;
+                        view_close(h);
+                        return r;
+                }
+        }
+        *ret = h;
+        return 0;
+}
+
+int view_read(struct view_handle *h)
+{
+        char *out = malloc(TEXT_MAX);
+        int r;
+
+        if (!out)
+                return -ENOMEM;
+        r = h->vf->read(h, out, TEXT_MAX);
+        if (r < 0) {
+                free(out);
+                return r;
+        }
+        free(h->text);
+        h->text = out;
+        h->len = (size_t)r;
+        return 0;
+}
+
+/* The value as one log-safe token: printable ASCII, at most 64 characters. */
+static void log_value(const char *buf, size_t size, char *out, size_t n)
+{
+        size_t j = 0;
+
+        for (size_t i = 0; i < size && j + 5 < n; i++) {
+                unsigned char c = (unsigned char)buf[i];
+
+                if (isprint(c) && c != '\\' && c != '"')
+                        out[j++] = (char)c;
+                else
+                        j += (size_t)snprintf(out + j, n - j, "\\x%02x", c);
+        }
+        out[j] = 0;
+}
+
+int view_write(struct view_handle *h, const char *buf, size_t size)
+{
+        char value[TEXT_MAX / 4], shown[80];
+        size_t end = size;
+        int r;
+
+        /* One value per write(2): no NUL bytes, no second line. */
+        while (end > 0 && isspace((unsigned char)buf[end - 1]))
+                end--;
+        if (size >= sizeof(value) || memchr(buf, 0, size) || memchr(buf, '\n', end))
+                r = size >= sizeof(value) ? -ERANGE : -EINVAL;
+        else {
+                memcpy(value, buf, size);
+                value[size] = 0;
+                r = h->vf->write(h, value);
+        }
+        if (r < 0) {
+                log_value(buf, size < 64 ? size : 64, shown, sizeof(shown));
+                log_warn("%s%s%s/%s: rejected \"%s\": %s", h->cgroup, *h->cgroup ? "/" : "",
+                         dir_name(h->vf->dir), h->name, shown, strerror(-r));
+                return r;
+        }
+        return (int)size;
+}
