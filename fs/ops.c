@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #define ATTR_TIMEOUT 0.0
 
 struct handle {
+        pthread_mutex_t lock;    /* NODE_FRIENDLY: reads of one open file share its text */
         enum node_kind kind;
         int fd;                  /* NODE_FILE */
         struct view_handle *vh;  /* NODE_FRIENDLY */
@@ -511,6 +513,15 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
         fuse_reply_err(req, -r);
 }
 
+static void handle_free(struct handle *h)
+{
+        if (h->fd >= 0)
+                close(h->fd);
+        view_close(h->vh);
+        pthread_mutex_destroy(&h->lock);
+        free(h);
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
         struct node *n = NODE_OR_REPLY(req, ino);
@@ -527,6 +538,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 fuse_reply_err(req, ENOMEM);
                 return;
         }
+        pthread_mutex_init(&h->lock, NULL);
         h->kind = n->kind;
         h->fd = -1;
         if (n->kind == NODE_FILE) {
@@ -535,19 +547,15 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         } else
                 r = view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh);
         if (r < 0) {
-                free(h);
+                handle_free(h);
                 fuse_reply_err(req, -r);
                 return;
         }
         /* Kernel files report size 0 and change behind our back: no page cache. */
         fi->direct_io = 1;
         fi->fh = (uint64_t)(uintptr_t)h;
-        if (fuse_reply_open(req, fi) != 0) {
-                if (h->fd >= 0)
-                        close(h->fd);
-                view_close(h->vh);
-                free(h);
-        }
+        if (fuse_reply_open(req, fi) != 0)
+                handle_free(h);
 }
 
 static struct handle *handle_of(struct fuse_file_info *fi)
@@ -576,18 +584,15 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
                 return;
         }
         /* A read from the start makes the value anew, as seq_file does. */
-        if (off == 0 || !h->vh->text) {
-                int e = view_read(h->vh);
-
-                if (e < 0) {
-                        fuse_reply_err(req, -e);
-                        return;
-                }
-        }
-        if ((size_t)off >= h->vh->len)
+        pthread_mutex_lock(&h->lock);
+        r = off == 0 || !h->vh->text ? view_read(h->vh) : 0;
+        if (r < 0)
+                fuse_reply_err(req, (int)-r);
+        else if ((size_t)off >= h->vh->len)
                 fuse_reply_buf(req, NULL, 0);
         else
                 fuse_reply_buf(req, h->vh->text + off, h->vh->len - (size_t)off < size ? h->vh->len - (size_t)off : size);
+        pthread_mutex_unlock(&h->lock);
 }
 
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
@@ -596,10 +601,13 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
         struct handle *h = handle_of(fi);
         int r;
 
-        if (h->kind == NODE_FILE)
+        if (h->kind == NODE_FILE) {
                 r = cgroupfs_write_fd(h->fd, buf, size);
-        else
+        } else {
+                pthread_mutex_lock(&h->lock);
                 r = view_write(h->vh, buf, size);
+                pthread_mutex_unlock(&h->lock);
+        }
         if (r < 0)
                 fuse_reply_err(req, -r);
         else
@@ -615,10 +623,10 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 {
         struct handle *h = handle_of(fi);
 
-        if (h->fd >= 0)
-                close(h->fd);
-        view_close(h->vh);
-        free(h);
+        /* The kernel sends release after the last request on the file; wait for a straggler anyway. */
+        pthread_mutex_lock(&h->lock);
+        pthread_mutex_unlock(&h->lock);
+        handle_free(h);
         fuse_reply_err(req, 0);
 }
 

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: MIT
+# Shared by the integration suites: a private cgroup subtree, a cgview mount
+# over it, and their cleanup (run even when a test fails).
+
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+CGVIEW=${CGVIEW:-$REPO/build/cgview}
+SYS="/usr/bin/python3 $REPO/tests/integration/sys.py"
+STATE=${BATS_FILE_TMPDIR:-/tmp}/cgview-state
+
+cg2_mount() {
+        awk '{ for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; exit } break } }' \
+                /proc/self/mountinfo
+}
+
+# Skip the whole file, with a reason, when the machine cannot run it.
+require_mountable() {
+        [ "$(id -u)" = 0 ] || skip "needs root"
+        [ -c /dev/fuse ] || skip "needs /dev/fuse"
+        [ -x "$CGVIEW" ] || skip "no cgview binary at $CGVIEW (build first)"
+        [ -n "$(cg2_mount)" ] || skip "no cgroup2 mount"
+}
+
+# setup_file: make $T (a private cgroup) and mount cgview over it at $M.
+mount_view() {
+        local cg2
+        cg2=$(cg2_mount)
+        T=$cg2/cgview-test-$$-$RANDOM
+        M=$(mktemp -d /tmp/cgview-mnt.XXXXXX)
+        LOG=$(mktemp /tmp/cgview-log.XXXXXX)
+        export T M LOG CG2=$cg2
+        {
+                echo "T=$T"; echo "M=$M"; echo "LOG=$LOG"; echo "CG2=$cg2"
+        } > "$STATE"
+        mkdir "$T"
+        # hugetlb is the one controller a hybrid host's cgroup2 has: enable it down to $T.
+        if grep -qw hugetlb "$cg2/cgroup.controllers" && ! grep -qw hugetlb "$cg2/cgroup.subtree_control"; then
+                echo +hugetlb > "$cg2/cgroup.subtree_control"
+                echo "ENABLED_ROOT_HUGETLB=1" >> "$STATE"
+        fi
+        grep -qw hugetlb "$T/cgroup.controllers" && echo +hugetlb > "$T/cgroup.subtree_control"
+        "$CGVIEW" -f -o cgroup_root="$T" "$M" 2> "$LOG" &
+        echo "PID=$!" >> "$STATE"
+        for _ in $(seq 100); do
+                grep -q " $M fuse.cgview " /proc/mounts && return 0
+                sleep 0.05
+        done
+        echo "cgview did not mount; log:" >&2
+        cat "$LOG" >&2
+        return 1
+}
+
+# Move every process out of a cgroup tree and remove it, deepest first.
+cg_remove_tree() {
+        local dir=$1 d pid
+        [ -d "$dir" ] || return 0
+        while read -r d; do
+                echo 0 > "$d/cgroup.freeze" 2> /dev/null || true
+                while read -r pid; do
+                        kill -9 "$pid" 2> /dev/null || true
+                done < "$d/cgroup.procs"
+        done < <(find "$dir" -depth -type d)
+        sleep 0.1
+        find "$dir" -depth -type d -exec rmdir {} \; 2> /dev/null || true
+        [ ! -d "$dir" ]
+}
+
+# teardown_file: unmount, remove the cgroups, users and files this file made.
+unmount_view() {
+        local ENABLED_ROOT_HUGETLB= PID= u
+        [ -f "$STATE" ] || return 0
+        # shellcheck disable=SC1090
+        . "$STATE"
+        if [ -n "$M" ]; then
+                fusermount3 -u "$M" 2> /dev/null || umount -l "$M" 2> /dev/null || true
+                [ -n "$PID" ] && { kill "$PID" 2> /dev/null || true; wait "$PID" 2> /dev/null || true; }
+                rmdir "$M" 2> /dev/null || true
+        fi
+        cg_remove_tree "$T" || echo "warning: could not remove $T" >&2
+        for u in $(sed -n 's/^USER=//p' "$STATE"); do
+                userdel -f "$u" 2> /dev/null || true
+        done
+        if [ -n "$ENABLED_ROOT_HUGETLB" ]; then
+                echo -hugetlb > "$CG2/cgroup.subtree_control" 2> /dev/null || true
+        fi
+        [ -n "${CGVIEW_KEEP_LOG:-}" ] && cp "$LOG" "$CGVIEW_KEEP_LOG"
+        rm -f "$LOG" "$STATE"
+}
+
+# A throw-away system user, removed by unmount_view.
+make_user() {
+        local u=cgvt$1$$
+        u=${u:0:31}
+        useradd --system --no-create-home --shell /usr/sbin/nologin "$u" > /dev/null
+        echo "USER=$u" >> "$STATE"
+        echo "$u"
+}
+
+# Run a command as a user, with that user's groups only.
+as_user() {
+        local u=$1
+        shift
+        setpriv --reuid="$(id -u "$u")" --regid="$(id -g "$u")" --init-groups "$@"
+}

@@ -1,0 +1,262 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# The view against the raw cgroupfs, on this host's real cgroup2 mount.
+
+load common
+
+setup_file() {
+        require_mountable
+        mount_view
+        mkdir "$T/web"
+}
+
+teardown_file() {
+        unmount_view
+}
+
+# The kernel's own listing of a directory, sorted.
+raw_ls() { $SYS ls "$1"; }
+
+@test "listing: a cgroup is the kernel's entries plus limits and stats, no mem.* alias" {
+        expected=$( (ls -A "$T/web"; echo limits; echo stats) | sort | tr '\n' ' ')
+        actual=$(ls -A "$M/web" | sort | tr '\n' ' ')
+        [ "$actual" = "$expected" ]
+        ! ls -A "$M/web" | grep -q '^mem\.'
+}
+
+@test "listing: the top of the mount has self only for a caller inside the tree" {
+        ! ls -A "$M" | grep -qx self
+        run sh -c "echo \$\$ > $T/web/cgroup.procs && ls -A $M"
+        [ "$status" -eq 0 ]
+        echo "$output" | grep -qx self
+}
+
+@test "pass-through: every readable kernel file reads the same as on cgroupfs" {
+        for f in cgroup.controllers cgroup.subtree_control cgroup.type cgroup.max.depth \
+                 cgroup.max.descendants cgroup.freeze cgroup.events cgroup.procs; do
+                [ "$($SYS read "$M/web/$f")" = "$($SYS read "$T/web/$f")" ] || { echo "differs: $f"; return 1; }
+        done
+        for f in $(cd "$T/web" && ls hugetlb.*.max 2>/dev/null); do
+                [ "$($SYS read "$M/web/$f")" = "$($SYS read "$T/web/$f")" ] || { echo "differs: $f"; return 1; }
+        done
+}
+
+@test "pass-through: stat gives the kernel's mode and owner" {
+        for f in cgroup.procs cgroup.kill cgroup.controllers; do
+                [ "$($SYS stat "$M/web/$f")" = "$($SYS stat "$T/web/$f")" ]
+        done
+        [ "$($SYS stat "$M/web")" = "$($SYS stat "$T/web")" ]
+}
+
+@test "pass-through: writes reach the kernel, bad writes give the kernel's errno" {
+        [ "$($SYS write "$M/web/cgroup.max.depth" 5)" = OK ]
+        [ "$(cat "$T/web/cgroup.max.depth")" = 5 ]
+        [ "$($SYS write "$M/web/cgroup.max.depth" max)" = OK ]
+        [ "$(cat "$T/web/cgroup.max.depth")" = max ]
+        for bad in foo -1 "" "+nosuch"; do
+                [ "$($SYS write "$M/web/cgroup.max.depth" "$bad")" = "$($SYS write "$T/web/cgroup.max.depth" "$bad")" ]
+        done
+        [ "$($SYS write "$M/web/cgroup.subtree_control" +nosuch)" = "$($SYS write "$T/web/cgroup.subtree_control" +nosuch)" ]
+        [ "$($SYS write "$M/web/cgroup.controllers" x)" = "$($SYS write "$T/web/cgroup.controllers" x)" ]
+}
+
+@test "pass-through: what cgroupfs refuses, the view refuses with the same errno" {
+        for op in "unlink cgroup.procs" "mknod newfile" "symlink newlink x" "rename cgroup.procs $M/web/x" \
+                  "truncate cgroup.procs 0" "chmod cgroup.procs 0644" ; do
+                set -- $op
+                viewr=$($SYS "$1" "$M/web/$2" "${@:3}")
+                rawr=$($SYS "$1" "$T/web/$2" "$(echo "${@:3}" | sed "s|$M|$T|")")
+                [ "$viewr" = "$rawr" ] || { echo "$op: view $viewr, cgroupfs $rawr"; return 1; }
+        done
+}
+
+@test "alias: mem.pressure is memory.pressure, resolved but not listed" {
+        [ -f "$T/web/memory.pressure" ] || skip "no memory.pressure (PSI off)"
+        run cat "$M/web/mem.pressure"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]%% *}" = some ]
+        [ "$(stat -c %i "$M/web/mem.pressure")" = "$(stat -c %i "$M/web/memory.pressure")" ]
+        [ "$($SYS read "$M/web/mem.nosuch")" = ENOENT ]
+        [ "$($SYS read "$M/web/mem.")" = ENOENT ]
+}
+
+@test "limits: hugetlb sizes round up to the huge page, print exactly, and write back unchanged" {
+        [ -f "$T/web/hugetlb.2MB.max" ] || skip "no hugetlb controller in cgroup2"
+        ls "$M/web/limits" | grep -qx hugetlb.2M
+        echo 3M > "$M/web/limits/hugetlb.2M"
+        [ "$(cat "$T/web/hugetlb.2MB.max")" = 4194304 ]
+        [ "$(cat "$M/web/limits/hugetlb.2M")" = 4M ]
+        echo 1.5G > "$M/web/limits/hugetlb.2M"
+        [ "$(cat "$T/web/hugetlb.2MB.max")" = 1610612736 ]
+        [ "$(cat "$M/web/limits/hugetlb.2M")" = 1.5G ]
+        # cat output written back changes nothing
+        cat "$M/web/limits/hugetlb.2M" > "$M/web/limits/hugetlb.2M"
+        [ "$(cat "$T/web/hugetlb.2MB.max")" = 1610612736 ]
+        echo 262148K > "$M/web/limits/hugetlb.2M"
+        [ "$(cat "$M/web/limits/hugetlb.2M")" = 258M ]
+        echo 1GiB > "$M/web/limits/hugetlb.2M"
+        [ "$(cat "$M/web/limits/hugetlb.2M")" = 1G ]
+        echo max > "$M/web/limits/hugetlb.2M"
+        [ "$(cat "$M/web/limits/hugetlb.2M")" = max ]
+        if [ -f "$T/web/hugetlb.1GB.max" ]; then
+                echo 1 > "$M/web/limits/hugetlb.1G"
+                [ "$(cat "$T/web/hugetlb.1GB.max")" = 1073741824 ]
+                [ "$(cat "$M/web/limits/hugetlb.1G")" = 1G ]
+                echo max > "$M/web/limits/hugetlb.1G"
+        fi
+}
+
+@test "limits: bad values fail from write(2) with EINVAL or ERANGE and leave the kernel value" {
+        [ -f "$T/web/hugetlb.2MB.max" ] || skip "no hugetlb controller in cgroup2"
+        echo 64M > "$M/web/limits/hugetlb.2M"
+        before=$(cat "$T/web/hugetlb.2MB.max")
+        while IFS='|' read -r value want; do
+                got=$($SYS write "$M/web/limits/hugetlb.2M" "$value")
+                [ "$got" = "$want" ] || { echo "'$value': got $got, want $want"; return 1; }
+                [ "$(cat "$T/web/hugetlb.2MB.max")" = "$before" ] || { echo "'$value' changed the kernel value"; return 1; }
+        done <<'VALUES'
+\n|EINVAL
+ |EINVAL
+-1|EINVAL
++1|EINVAL
+0x10|EINVAL
+1e9|EINVAL
+1.5.5|EINVAL
+G|EINVAL
+1GG|EINVAL
+12abc|EINVAL
+1 G|EINVAL
+18446744073709551616|ERANGE
+99999999999999999999999|ERANGE
+16E|ERANGE
+1\x002|EINVAL
+1\n2|EINVAL
+VALUES
+        run sh -c "echo 1e9 > $M/web/limits/hugetlb.2M"
+        [ "$status" -ne 0 ]
+        grep -q 'web/limits/hugetlb.2M: rejected "1e9' "$LOG"
+}
+
+@test "limits: a read returns the whole value whatever the buffer size" {
+        [ -f "$T/web/hugetlb.2MB.max" ] || skip "no hugetlb controller in cgroup2"
+        echo 1.5G > "$M/web/limits/hugetlb.2M"
+        [ "$($SYS read "$M/web/limits/hugetlb.2M" 1)" = 1.5G ]
+        [ "$($SYS read "$M/web/limits/hugetlb.2M" 3)" = 1.5G ]
+        [ "$(dd if="$M/web/limits/hugetlb.2M" bs=1 status=none)" = 1.5G ]
+}
+
+@test "limits: the root of the view has no limit files; a file exists only with its kernel file" {
+        [ -z "$(ls "$M/limits")" ] || [ -n "$(ls "$T" | grep '\.max$')" ]
+        for f in cpu memory pids io cpus; do
+                [ -e "$M/web/limits/$f" ] && [ ! -e "$T/web/$(case $f in cpu) echo cpu.max;; memory) echo memory.max;; pids) echo pids.max;; io) echo io.max;; cpus) echo cpuset.cpus;; esac)" ] && return 1
+                [ "$($SYS read "$M/web/limits/$f")" = ENOENT ] || [ -e "$M/web/limits/$f" ]
+        done
+        [ "$($SYS read "$M/web/limits/nosuch")" = ENOENT ]
+        [ "$($SYS read "$M/web/limits/hugetlb.3M")" = ENOENT ]
+}
+
+@test "stats: read-only, and they agree with the kernel files" {
+        [ "$($SYS write "$M/web/stats/procs" 1)" = EACCES ]
+        [ "$(cat "$M/web/stats/procs")" = "$(wc -l < "$T/web/cgroup.procs")" ]
+        [ "$(cat "$M/web/stats/populated")" = "$(awk '$1 == "populated" { print $2 }' "$T/web/cgroup.events")" ]
+        grep -Eq '^[0-9.]+(us|ms|s)$' "$M/web/stats/cpu"
+        if [ -f "$T/web/cpu.pressure" ]; then
+                grep -Eq '^[0-9]+\.[0-9]{2}%$' "$M/web/stats/pressure.cpu"
+        fi
+}
+
+@test "cgroup.freeze: freezing through the view freezes the cgroup" {
+        mkdir "$T/frz"
+        sleep 300 &
+        pid=$!
+        echo "$pid" > "$M/frz/cgroup.procs"
+        echo 1 > "$M/frz/cgroup.freeze"
+        for _ in $(seq 50); do grep -q 'frozen 1' "$T/frz/cgroup.events" && break; sleep 0.1; done
+        grep -q 'frozen 1' "$T/frz/cgroup.events"
+        [ "$(cat "$M/frz/stats/frozen")" = 1 ]
+        grep -q '^State:.*(stopped)\|^State:.*S' /proc/$pid/status
+        echo 0 > "$M/frz/cgroup.freeze"
+        for _ in $(seq 50); do grep -q 'frozen 0' "$T/frz/cgroup.events" && break; sleep 0.1; done
+        [ "$(cat "$M/frz/stats/frozen")" = 0 ]
+        kill "$pid"
+}
+
+@test "cgroup.procs: moving a sleeping process through the view moves it" {
+        sleep 300 &
+        pid=$!
+        echo "$pid" > "$M/web/cgroup.procs"
+        grep -qx "0::${T#$CG2}/web" /proc/$pid/cgroup
+        grep -qx "$pid" "$M/web/cgroup.procs"
+        [ "$(cat "$M/web/stats/populated")" = 1 ]
+        [ "$(cat "$M/web/stats/procs")" -ge 1 ]
+        [ "$($SYS write "$M/web/cgroup.procs" 999999999)" = "$($SYS write "$T/web/cgroup.procs" 999999999)" ]
+        kill "$pid"
+}
+
+@test "mkdir and rmdir create and remove cgroups; reserved names are taken" {
+        mkdir "$M/web/db"
+        [ -f "$T/web/db/cgroup.procs" ]
+        [ -d "$M/web/db/limits" ]
+        [ "$($SYS mkdir "$M/web/db")" = EEXIST ]
+        for name in limits stats self; do
+                [ "$($SYS mkdir "$M/web/$name")" = EEXIST ]
+        done
+        [ ! -e "$T/web/limits" ]
+        sleep 300 &
+        pid=$!
+        echo "$pid" > "$M/web/db/cgroup.procs"
+        [ "$($SYS rmdir "$M/web/db")" = EBUSY ]
+        kill "$pid"
+        wait "$pid" 2> /dev/null || true
+        rmdir "$M/web/db"
+        [ ! -e "$T/web/db" ]
+        [ "$($SYS rmdir "$M/web/limits")" = EPERM ]
+        [ "$($SYS rmdir "$M/web/nosuch")" = ENOENT ]
+}
+
+@test "a cgroup named like a reserved name on cgroupfs is shadowed, with one warning" {
+        mkdir "$T/web/stats"
+        [ -f "$M/web/stats/procs" ]
+        [ "$(ls -A "$M/web" | grep -cx stats)" = 1 ]
+        grep -q 'a cgroup named "stats" exists' "$LOG"
+        rmdir "$T/web/stats"
+}
+
+@test "self: a process sees its own cgroup" {
+        run sh -c "echo \$\$ > $M/web/cgroup.procs && readlink $M/self && cat $M/self/stats/procs"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = web ]
+        [ "${lines[1]}" -ge 1 ]
+        [ "$($SYS readlink "$M/self")" = ENOENT ]
+}
+
+@test "paths cannot leave the cgroup root" {
+        [ "$($SYS read "$M/web/../../cgroup.procs")" = ENOENT ] || [ "$(realpath -m "$M/web/../../cgroup.procs")" != "$M"* ]
+        [ "$($SYS read "$M/$(printf 'a%.0s' $(seq 300))")" = ENAMETOOLONG ]
+        # cgroupfs refuses newlines in names; the view gives the same answer
+        [ "$($SYS mkdir "$M/web/$(printf 'new\nline')")" = "$($SYS mkdir "$T/web/$(printf 'new\nline')")" ]
+        [ "$($SYS mkdir "$M/web/with space")" = OK ]
+        [ -d "$T/web/with space" ]
+        rmdir "$M/web/with space"
+        [ "$($SYS read "$M/web/..")" = EISDIR ]
+}
+
+@test "a delegated user may create a child and set its limits, not the limits of its root" {
+        u=$(make_user deleg)
+        mkdir "$T/deleg"
+        # Delegation as systemd does it: the directory and its procs/subtree/threads files.
+        chown "$u" "$T/deleg" "$T/deleg/cgroup.procs" "$T/deleg/cgroup.subtree_control" "$T/deleg/cgroup.threads"
+        grep -qw hugetlb "$T/deleg/cgroup.controllers" && echo +hugetlb > "$T/deleg/cgroup.subtree_control"
+        [ "$(as_user "$u" $SYS mkdir "$M/deleg/child")" = OK ]
+        [ "$(stat -c %U "$T/deleg/child")" = "$u" ]
+        if [ -f "$T/deleg/hugetlb.2MB.max" ]; then
+                [ "$(as_user "$u" $SYS write "$M/deleg/limits/hugetlb.2M" 4M)" = EACCES ]
+                [ "$(as_user "$u" $SYS write "$T/deleg/hugetlb.2MB.max" 4194304)" = EACCES ]
+                [ "$(as_user "$u" $SYS write "$M/deleg/child/limits/hugetlb.2M" 4M)" = OK ]
+                [ "$(cat "$T/deleg/child/hugetlb.2MB.max")" = 4194304 ]
+        fi
+        [ "$(as_user "$u" $SYS write "$M/deleg/cgroup.max.depth" 3)" = EACCES ]
+        [ "$(as_user "$u" $SYS mkdir "$M/web/x")" = EACCES ]
+        [ "$(as_user "$u" $SYS rmdir "$M/deleg/child")" = OK ]
+        [ ! -e "$T/deleg/child" ]
+}
