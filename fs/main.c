@@ -104,8 +104,7 @@ int main(int argc, char *argv[])
                 goto out_args;
         }
         if (cmd.show_version) {
-                printf("cgview %s\n", CGVIEW_VERSION);
-                fuse_lowlevel_version();
+                printf("cgview %s (libfuse %s)\n", CGVIEW_VERSION, fuse_pkgversion());
                 ret = 0;
                 goto out_args;
         }
