@@ -920,7 +920,7 @@ int units_parse_kernel_io_max(const char *line, unsigned *ret_major, unsigned *r
                               uint64_t ret_v[UNITS_IO_NKEYS])
 {
         struct span t = span_input(line), dev;
-        uint64_t v[UNITS_IO_NKEYS], major, minor;
+        uint64_t v[UNITS_IO_NKEYS], major = 0, minor = 0;
         const char *colon;
         unsigned set;
         int r1, r2, r;
