@@ -55,10 +55,16 @@ static struct span span_skip(struct span s, size_t n)
         return (struct span){ s.p + n, s.len - n };
 }
 
-static struct span span_trim(struct span s)
+static struct span skip_space(struct span s)
 {
         while (s.len > 0 && is_space(s.p[0]))
                 s = span_skip(s, 1);
+        return s;
+}
+
+static struct span span_trim(struct span s)
+{
+        s = skip_space(s);
         while (s.len > 0 && is_space(s.p[s.len - 1]))
                 s.len--;
         return s;
@@ -471,7 +477,7 @@ int units_format_size_approx(uint64_t v, char *buf, size_t n)
                         if (out_sig3(&o, v, unit))
                                 break;
                         whole = round_div(v, unit);
-                        if (whole < 1024) {
+                        if (whole < 1024 || k == sizeof size_units - 1) { /* E is the last unit */
                                 out_u64(&o, whole);
                                 break;
                         }
@@ -655,13 +661,6 @@ int units_parse_weight(const char *s, uint64_t *ret)
 }
 
 /* ---- CPU lists --------------------------------------------------------- */
-
-static struct span skip_space(struct span s)
-{
-        while (s.len > 0 && is_space(s.p[0]))
-                s = span_skip(s, 1);
-        return s;
-}
 
 /* One list number at the start of *s; -ERANGE from 65536 on. */
 static int cpulist_number(struct span *s, unsigned *ret)

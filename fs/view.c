@@ -366,9 +366,10 @@ static int write_weight(struct view_handle *h, const char *value)
                 return r;
         if (r == UNITS_WEIGHT_IS_IDLE)
                 return h->fd[1] < 0 ? -EINVAL : write_backing(h, 1, "1");
-        if ((r = write_backing(h, 0, "%" PRIu64, w)) < 0)
+        /* The kernel refuses a weight while the group is idle: leave idle first. */
+        if (h->fd[1] >= 0 && (r = write_backing(h, 1, "0")) < 0)
                 return r;
-        return h->fd[1] < 0 ? 0 : write_backing(h, 1, "0");
+        return write_backing(h, 0, "%" PRIu64, w);
 }
 
 static int write_list(struct view_handle *h, const char *value)

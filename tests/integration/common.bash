@@ -37,7 +37,11 @@ mount_view() {
                 echo +hugetlb > "$cg2/cgroup.subtree_control"
                 echo "ENABLED_ROOT_HUGETLB=1" >> "$STATE"
         fi
-        grep -qw hugetlb "$T/cgroup.controllers" && echo +hugetlb > "$T/cgroup.subtree_control"
+        # Every controller $T has, for its children (on a hybrid host that is hugetlb alone).
+        local c
+        for c in $(cat "$T/cgroup.controllers"); do
+                echo "+$c" > "$T/cgroup.subtree_control"
+        done
         "$CGVIEW" -f -o cgroup_root="$T" "$M" 2> "$LOG" &
         echo "PID=$!" >> "$STATE"
         for _ in $(seq 100); do
