@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
@@ -90,6 +91,28 @@ int cgroupfs_access(const char *rel, int mode)
         if (syscall(SYS_faccessat2, fd, "", mode, AT_EMPTY_PATH | AT_EACCESS) < 0)
                 return NEG_ERRNO();
         return 0;
+}
+
+int cgroupfs_list(const char *rel, cgroupfs_list_fn cb, void *userdata)
+{
+        int fd = cgroupfs_open(rel, O_RDONLY | O_DIRECTORY), r = 0;
+        struct dirent *de;
+        DIR *d;
+
+        if (fd < 0)
+                return fd;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -ENOMEM;
+        }
+        errno = 0;
+        while (r >= 0 && (de = readdir(d)))
+                r = cb(userdata, de->d_name, de->d_type, de->d_ino);
+        if (r >= 0 && errno)
+                r = NEG_ERRNO();
+        closedir(d);
+        return r;
 }
 
 int cgroupfs_read_fd(int fd, char **ret, size_t *ret_len)

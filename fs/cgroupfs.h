@@ -32,6 +32,10 @@ int cgroupfs_stat(const char *rel, struct stat *ret);
 int cgroupfs_access(const char *rel, int mode);
 bool cgroupfs_exists(const char *rel);
 
+/* Call cb for each entry of directory rel ("." and ".." included), in the kernel's order. */
+typedef int (*cgroupfs_list_fn)(void *userdata, const char *name, unsigned char d_type, ino_t ino);
+int cgroupfs_list(const char *rel, cgroupfs_list_fn cb, void *userdata);
+
 /* Read a whole (small) kernel file from offset 0; *ret is NUL-terminated. */
 int cgroupfs_read_fd(int fd, char **ret, size_t *ret_len);
 int cgroupfs_read(const char *rel, char **ret, size_t *ret_len);

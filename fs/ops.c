@@ -666,32 +666,29 @@ static int list_friendly(void *userdata, const char *name)
         return dir_add(userdata, name, S_IFREG, 0);
 }
 
+struct list_ctx {
+        struct dir_buf *b;
+        const struct node *n;
+};
+
+static int list_kernel_entry(void *userdata, const char *name, unsigned char d_type, ino_t ino)
+{
+        struct list_ctx *l = userdata;
+
+        if (view_is_reserved(name) && (strcmp(name, "self") || is_view_root(l->n))) {
+                warn_shadowed(name);
+                return 0;
+        }
+        return dir_add(l->b, name, d_type == DT_DIR ? S_IFDIR : S_IFREG, ino);
+}
+
 /* The kernel's listing of a cgroup, then limits/, stats/ and, at the top, self. */
 static int list_cgroup(struct dir_buf *b, const struct node *n, const struct caller *c)
 {
+        struct list_ctx l = { b, n };
         char target[PATH_MAX];
-        int fd = cgroupfs_open(n->path, O_RDONLY | O_DIRECTORY), r = 0;
-        struct dirent *de;
-        DIR *d;
+        int r = cgroupfs_list(n->path, list_kernel_entry, &l);
 
-        if (fd < 0)
-                return fd;
-        d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return -ENOMEM;
-        }
-        errno = 0;
-        while (r >= 0 && (de = readdir(d))) {
-                if (view_is_reserved(de->d_name) && (strcmp(de->d_name, "self") || is_view_root(n))) {
-                        warn_shadowed(de->d_name);
-                        continue;
-                }
-                r = dir_add(b, de->d_name, de->d_type == DT_DIR ? S_IFDIR : S_IFREG, de->d_ino);
-        }
-        if (r >= 0 && errno)
-                r = NEG_ERRNO();
-        closedir(d);
         if (r >= 0)
                 r = dir_add(b, "limits", S_IFDIR, 0);
         if (r >= 0)

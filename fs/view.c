@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 #include <ctype.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -17,13 +16,19 @@
 
 #define TEXT_MAX 16384
 
+/* How a one-number file is read: pick the number from the kernel text, print it. */
+typedef int (*pick_fn)(const char *text, const char *key, uint64_t *ret);
+typedef int (*format_fn)(uint64_t v, char *buf, size_t n);
+
 struct view_file {
         const char *name;
         enum view_dir dir;
         const char *file[2]; /* file[1] is optional (cpu.idle) */
         const char *probe;   /* must exist too, when the value needs a controller file[0] lacks */
-        const char *key;     /* the field a reader picks from file[0] */
-        int (*read)(struct view_handle *h, char *out, size_t n);
+        const char *key;     /* the field pick() takes from file[0] */
+        pick_fn pick;
+        format_fn format;
+        int (*read)(struct view_handle *h, char *out, size_t n); /* NULL: pick + format */
         int (*write)(struct view_handle *h, const char *value);
 };
 
@@ -78,30 +83,48 @@ static int write_backing(struct view_handle *h, int i, const char *fmt, ...)
 }
 
 /* A kernel value that is a number or "max". */
-static int read_backing_u64(struct view_handle *h, int i, uint64_t *ret)
+static int pick_value(const char *text, const char *key, uint64_t *ret)
 {
-        _cleanup_free_ char *text = NULL;
-        int r = read_backing(h, i, &text);
-
-        if (r < 0)
-                return r;
-        r = units_parse_count(text, ret);
-        return r < 0 ? -EIO : r;
+        return units_parse_count(text, ret) < 0 ? -EIO : 0;
 }
 
 /*
  * A byte limit. hugetlb prints its "no limit" as the page counter's largest
  * value in bytes (PAGE_COUNTER_MAX x PAGE_SIZE) rather than "max": show max.
  */
-static int read_backing_bytes(struct view_handle *h, uint64_t *ret)
+static int pick_bytes(const char *text, const char *key, uint64_t *ret)
 {
         uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), x;
-        int r = read_backing_u64(h, 0, &x);
 
-        if (r < 0)
-                return r;
+        if (units_parse_count(text, &x) < 0)
+                return -EIO;
         *ret = x >= (uint64_t)INT64_MAX / page * page ? UNITS_MAX : x;
         return 0;
+}
+
+static int format_count(uint64_t v, char *buf, size_t n)
+{
+        return v == UNITS_MAX ? out_printf(buf, n, "max") : out_printf(buf, n, "%" PRIu64, v);
+}
+
+static int read_picked(struct view_handle *h, int i, pick_fn pick, uint64_t *ret)
+{
+        _cleanup_free_ char *text = NULL;
+        int r = read_backing(h, i, &text);
+
+        return r < 0 ? r : pick(text, h->vf->key, ret);
+}
+
+/* The generic reader: one number, picked and printed as the file's table entry says. */
+static int read_value(struct view_handle *h, char *out, size_t n)
+{
+        char v[UNITS_BUF];
+        uint64_t x;
+        int r = read_picked(h, 0, h->vf->pick, &x);
+
+        if (r < 0 || (r = h->vf->format(x, v, sizeof(v))) < 0)
+                return r;
+        return out_printf(out, n, "%s\n", v);
 }
 
 /* cpu.max: "max 100000" or "50000 100000". */
@@ -123,27 +146,6 @@ static int read_cpu_max(struct view_handle *h, uint64_t *ret_quota, uint64_t *re
 }
 
 /* ---- limits/ readers ---- */
-
-static int read_size(struct view_handle *h, char *out, size_t n)
-{
-        char v[UNITS_BUF];
-        uint64_t x;
-        int r = read_backing_bytes(h, &x);
-
-        if (r < 0 || (r = units_format_size(x, v, sizeof(v))) < 0)
-                return r;
-        return out_printf(out, n, "%s\n", v);
-}
-
-static int read_count(struct view_handle *h, char *out, size_t n)
-{
-        uint64_t x;
-        int r = read_backing_u64(h, 0, &x);
-
-        if (r < 0)
-                return r;
-        return x == UNITS_MAX ? out_printf(out, n, "max\n") : out_printf(out, n, "%" PRIu64 "\n", x);
-}
 
 static int read_cpu(struct view_handle *h, char *out, size_t n)
 {
@@ -167,24 +169,13 @@ static int read_period(struct view_handle *h, char *out, size_t n)
         return out_printf(out, n, "%s\n", v);
 }
 
-static int read_duration(struct view_handle *h, char *out, size_t n)
-{
-        char v[UNITS_BUF];
-        uint64_t x;
-        int r = read_backing_u64(h, 0, &x);
-
-        if (r < 0 || (r = units_format_duration(x, v, sizeof(v))) < 0)
-                return r;
-        return out_printf(out, n, "%s\n", v);
-}
-
 static int read_weight(struct view_handle *h, char *out, size_t n)
 {
         uint64_t idle = 0;
 
-        if (h->fd[1] >= 0 && read_backing_u64(h, 1, &idle) >= 0 && idle == 1)
+        if (h->fd[1] >= 0 && read_picked(h, 1, pick_value, &idle) >= 0 && idle == 1)
                 return out_printf(out, n, "idle\n");
-        return read_count(h, out, n);
+        return read_value(h, out, n);
 }
 
 static int read_line(struct view_handle *h, char *out, size_t n)
@@ -428,54 +419,6 @@ static int write_io_weight(struct view_handle *h, const char *value)
 
 /* ---- stats/ readers ---- */
 
-static int read_stat_usec(struct view_handle *h, char *out, size_t n)
-{
-        _cleanup_free_ char *text = NULL;
-        char v[UNITS_BUF];
-        uint64_t x;
-        int r = read_backing(h, 0, &text);
-
-        if (r < 0 || (r = units_kv_get(text, h->vf->key, &x)) < 0 ||
-            (r = units_format_duration_approx(x, v, sizeof(v))) < 0)
-                return r;
-        return out_printf(out, n, "%s\n", v);
-}
-
-static int read_stat_kv(struct view_handle *h, char *out, size_t n)
-{
-        _cleanup_free_ char *text = NULL;
-        uint64_t x;
-        int r = read_backing(h, 0, &text);
-
-        if (r < 0 || (r = units_kv_get(text, h->vf->key, &x)) < 0)
-                return r;
-        return out_printf(out, n, "%" PRIu64 "\n", x);
-}
-
-static int read_stat_size(struct view_handle *h, char *out, size_t n)
-{
-        char v[UNITS_BUF];
-        uint64_t x;
-        int r = read_backing_u64(h, 0, &x);
-
-        if (r < 0 || (r = units_format_size_approx(x, v, sizeof(v))) < 0)
-                return r;
-        return out_printf(out, n, "%s\n", v);
-}
-
-static int read_stat_io(struct view_handle *h, char *out, size_t n)
-{
-        _cleanup_free_ char *text = NULL;
-        char v[UNITS_BUF];
-        uint64_t x;
-        int r = read_backing(h, 0, &text);
-
-        if (r < 0 || (r = units_io_stat_sum(text, h->vf->key, &x)) < 0 ||
-            (r = units_format_size_approx(x, v, sizeof(v))) < 0)
-                return r;
-        return out_printf(out, n, "%s\n", v);
-}
-
 static int read_stat_lines(struct view_handle *h, char *out, size_t n)
 {
         _cleanup_free_ char *text = NULL;
@@ -501,45 +444,53 @@ static int read_stat_psi(struct view_handle *h, char *out, size_t n)
 }
 
 #define LIMIT(n, f0, f1, rd, wr) { .name = n, .dir = VIEW_LIMITS, .file = { f0, f1 }, .read = rd, .write = wr }
-#define STAT(n, f0, probe_, key_, rd) \
-        { .name = n, .dir = VIEW_STATS, .file = { f0, NULL }, .probe = probe_, .key = key_, .read = rd }
+#define LIMIT_VALUE(n, f0, f1, pick_, format_, wr)                                                \
+        { .name = n, .dir = VIEW_LIMITS, .file = { f0, f1 }, .pick = pick_, .format = format_, \
+          .read = read_value, .write = wr }
+#define STAT(n, f0, rd) { .name = n, .dir = VIEW_STATS, .file = { f0, NULL }, .read = rd }
+#define STAT_VALUE(n, f0, probe_, key_, pick_, format_)                                                    \
+        { .name = n, .dir = VIEW_STATS, .file = { f0, NULL }, .probe = probe_, .key = key_, .pick = pick_, \
+          .format = format_, .read = read_value }
 
 static const struct view_file files[] = {
         LIMIT("cpu", "cpu.max", NULL, read_cpu, write_cpu),
         LIMIT("cpu.period", "cpu.max", NULL, read_period, write_period),
-        LIMIT("cpu.burst", "cpu.max.burst", NULL, read_duration, write_duration),
-        LIMIT("cpu.weight", "cpu.weight", "cpu.idle", read_weight, write_weight),
+        LIMIT_VALUE("cpu.burst", "cpu.max.burst", NULL, pick_value, units_format_duration, write_duration),
+        { .name = "cpu.weight", .dir = VIEW_LIMITS, .file = { "cpu.weight", "cpu.idle" }, .pick = pick_value,
+          .format = format_count, .read = read_weight, .write = write_weight },
         LIMIT("cpus", "cpuset.cpus", NULL, read_line, write_list),
         LIMIT("mems", "cpuset.mems", NULL, read_line, write_list),
-        LIMIT("memory", "memory.max", NULL, read_size, write_size),
-        LIMIT("memory.high", "memory.high", NULL, read_size, write_size),
-        LIMIT("memory.low", "memory.low", NULL, read_size, write_size),
-        LIMIT("memory.min", "memory.min", NULL, read_size, write_size),
-        LIMIT("swap", "memory.swap.max", NULL, read_size, write_size),
-        LIMIT("pids", "pids.max", NULL, read_count, write_count),
+        LIMIT_VALUE("memory", "memory.max", NULL, pick_bytes, units_format_size, write_size),
+        LIMIT_VALUE("memory.high", "memory.high", NULL, pick_bytes, units_format_size, write_size),
+        LIMIT_VALUE("memory.low", "memory.low", NULL, pick_bytes, units_format_size, write_size),
+        LIMIT_VALUE("memory.min", "memory.min", NULL, pick_bytes, units_format_size, write_size),
+        LIMIT_VALUE("swap", "memory.swap.max", NULL, pick_bytes, units_format_size, write_size),
+        LIMIT_VALUE("pids", "pids.max", NULL, pick_value, format_count, write_count),
         LIMIT("io", "io.max", NULL, read_io, write_io),
         LIMIT("io.weight", "io.weight", NULL, read_io_weight, write_io_weight),
-        STAT("cpu", "cpu.stat", NULL, "usage_usec", read_stat_usec),
-        STAT("cpu.user", "cpu.stat", NULL, "user_usec", read_stat_usec),
-        STAT("cpu.system", "cpu.stat", NULL, "system_usec", read_stat_usec),
-        STAT("cpu.throttled", "cpu.stat", "cpu.max", "throttled_usec", read_stat_usec),
-        STAT("memory", "memory.current", NULL, NULL, read_stat_size),
-        STAT("memory.peak", "memory.peak", NULL, NULL, read_stat_size),
-        STAT("swap", "memory.swap.current", NULL, NULL, read_stat_size),
-        STAT("pids", "pids.current", NULL, NULL, read_count),
-        STAT("pids.peak", "pids.peak", NULL, NULL, read_count),
-        STAT("procs", "cgroup.procs", NULL, NULL, read_stat_lines),
-        STAT("io.read", "io.stat", NULL, "rbytes", read_stat_io),
-        STAT("io.write", "io.stat", NULL, "wbytes", read_stat_io),
-        STAT("oom.kills", "memory.events", NULL, "oom_kill", read_stat_kv),
-        STAT("pressure.cpu", "cpu.pressure", NULL, NULL, read_stat_psi),
-        STAT("pressure.memory", "memory.pressure", NULL, NULL, read_stat_psi),
-        STAT("pressure.io", "io.pressure", NULL, NULL, read_stat_psi),
-        STAT("populated", "cgroup.events", NULL, "populated", read_stat_kv),
-        STAT("frozen", "cgroup.events", NULL, "frozen", read_stat_kv),
+        STAT_VALUE("cpu", "cpu.stat", NULL, "usage_usec", units_kv_get, units_format_duration_approx),
+        STAT_VALUE("cpu.user", "cpu.stat", NULL, "user_usec", units_kv_get, units_format_duration_approx),
+        STAT_VALUE("cpu.system", "cpu.stat", NULL, "system_usec", units_kv_get, units_format_duration_approx),
+        STAT_VALUE("cpu.throttled", "cpu.stat", "cpu.max", "throttled_usec", units_kv_get,
+                   units_format_duration_approx),
+        STAT_VALUE("memory", "memory.current", NULL, NULL, pick_value, units_format_size_approx),
+        STAT_VALUE("memory.peak", "memory.peak", NULL, NULL, pick_value, units_format_size_approx),
+        STAT_VALUE("swap", "memory.swap.current", NULL, NULL, pick_value, units_format_size_approx),
+        STAT_VALUE("pids", "pids.current", NULL, NULL, pick_value, format_count),
+        STAT_VALUE("pids.peak", "pids.peak", NULL, NULL, pick_value, format_count),
+        STAT("procs", "cgroup.procs", read_stat_lines),
+        STAT_VALUE("io.read", "io.stat", NULL, "rbytes", units_io_stat_sum, units_format_size_approx),
+        STAT_VALUE("io.write", "io.stat", NULL, "wbytes", units_io_stat_sum, units_format_size_approx),
+        STAT_VALUE("oom.kills", "memory.events", NULL, "oom_kill", units_kv_get, format_count),
+        STAT("pressure.cpu", "cpu.pressure", read_stat_psi),
+        STAT("pressure.memory", "memory.pressure", read_stat_psi),
+        STAT("pressure.io", "io.pressure", read_stat_psi),
+        STAT_VALUE("populated", "cgroup.events", NULL, "populated", units_kv_get, format_count),
+        STAT_VALUE("frozen", "cgroup.events", NULL, "frozen", units_kv_get, format_count),
 };
 
-static const struct view_file hugetlb = LIMIT(HUGETLB_PREFIX, NULL, NULL, read_size, write_hugetlb);
+static const struct view_file hugetlb =
+        LIMIT_VALUE(HUGETLB_PREFIX, NULL, NULL, pick_bytes, units_format_size, write_hugetlb);
 
 /* The kernel file behind file[i] of vf for cgroup ("a/b/memory.max"); NULL if none. */
 static char *backing_path(const struct view_file *vf, const char *cgroup, const char *name, int i)
@@ -588,34 +539,24 @@ int view_lookup(enum view_dir dir, const char *cgroup, const char *name, const s
         return 0;
 }
 
-static int list_hugetlb(const char *cgroup, int (*cb)(void *userdata, const char *name), void *userdata)
+struct hugetlb_ctx {
+        int (*cb)(void *userdata, const char *name);
+        void *userdata;
+};
+
+/* hugetlb.2MB.max -> hugetlb.2M */
+static int list_hugetlb_entry(void *userdata, const char *kname, unsigned char d_type, ino_t ino)
 {
-        int fd = cgroupfs_open(cgroup, O_RDONLY | O_DIRECTORY), r = 0;
-        struct dirent *de;
-        DIR *d;
+        struct hugetlb_ctx *c = userdata;
+        size_t l = strlen(kname);
+        char name[128];
 
-        if (fd < 0)
-                return fd;
-        d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return -ENOMEM;
-        }
-        while (r >= 0 && (de = readdir(d))) {
-                char name[128];
-                size_t l = strlen(de->d_name);
-
-                /* hugetlb.2MB.max -> hugetlb.2M */
-                if (l < 12 || strncmp(de->d_name, HUGETLB_PREFIX, 8) || strcmp(de->d_name + l - 5, "B.max") ||
-                    l - 5 >= sizeof(name))
-                        continue;
-                memcpy(name, de->d_name, l - 5);
-                name[l - 5] = 0;
-                if (hugetlb_name(name))
-                        r = cb(userdata, name);
-        }
-        closedir(d);
-        return r;
+        if (l < 12 || strncmp(kname, HUGETLB_PREFIX, strlen(HUGETLB_PREFIX)) || strcmp(kname + l - 5, "B.max") ||
+            l - 5 >= sizeof(name))
+                return 0;
+        memcpy(name, kname, l - 5);
+        name[l - 5] = 0;
+        return hugetlb_name(name) ? c->cb(c->userdata, name) : 0;
 }
 
 int view_list(enum view_dir dir, const char *cgroup, int (*cb)(void *userdata, const char *name), void *userdata)
@@ -626,7 +567,12 @@ int view_list(enum view_dir dir, const char *cgroup, int (*cb)(void *userdata, c
                 if (files[i].dir == dir && file_present(&files[i], cgroup, files[i].name) &&
                     (r = cb(userdata, files[i].name)) < 0)
                         return r;
-        return dir == VIEW_LIMITS ? list_hugetlb(cgroup, cb, userdata) : 0;
+        if (dir == VIEW_LIMITS) {
+                struct hugetlb_ctx c = { cb, userdata };
+
+                return cgroupfs_list(cgroup, list_hugetlb_entry, &c);
+        }
+        return 0;
 }
 
 int view_stat(const struct view_file *vf, const char *cgroup, const char *name, struct stat *ret)
