@@ -4,7 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/stat.h>
 #include <linux/capability.h>
+#include <pthread.h>
+#include <sched.h>
+#include <uthash.h>
 #include <sys/syscall.h>
 
 #include "caller.h"
@@ -55,12 +59,11 @@ void caller_restore(void)
         syscall(SYS_setgroups, (size_t)0, NULL);
 }
 
-int caller_cgroup(pid_t pid, char *buf, size_t n)
+/* The "0::" line of /proc/<pid>/cgroup, as the reading thread's cgroup namespace sees it. */
+static int read_cgroup_line(pid_t pid, char *buf, size_t n)
 {
-        const char *root = cgroupfs_root_cgroup();
-        char path[64], line[4096];
-        size_t rl = strlen(root);
-        const char *cg = NULL, *rest;
+        char path[64], line[PATH_MAX + 8];
+        int r = -ENOENT;
         FILE *f;
 
         snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
@@ -70,22 +73,213 @@ int caller_cgroup(pid_t pid, char *buf, size_t n)
         while (fgets(line, sizeof(line), f)) {
                 if (strncmp(line, "0::", 3) == 0) {
                         line[strcspn(line, "\n")] = 0;
-                        cg = line + 3;
+                        r = snprintf(buf, n, "%s", line + 3) >= (int)n ? -ENAMETOOLONG : 0;
                         break;
                 }
         }
         fclose(f);
-        if (!cg)
+        return r;
+}
+
+bool path_within(const char *path, const char *root)
+{
+        size_t rl = strlen(root);
+
+        return rl == 0 || (strncmp(path, root, rl) == 0 && (path[rl] == 0 || path[rl] == '/'));
+}
+
+/* An absolute cgroup path ("/a/b") relative to the served root ("b"), or -ENOENT outside it. */
+static int served_relative(const char *abs, char *buf, size_t n)
+{
+        const char *root = cgroupfs_root_cgroup();
+        size_t rl = strcmp(root, "/") ? strlen(root) : 0;
+        const char *rest;
+
+        if (rl && (strncmp(abs, root, rl) || (abs[rl] && abs[rl] != '/')))
                 return -ENOENT;
-        if (strcmp(root, "/") == 0)
-                rest = cg;
-        else if (strncmp(cg, root, rl) == 0 && (cg[rl] == '/' || cg[rl] == 0))
-                rest = cg + rl;
-        else
-                return -ENOENT;
+        rest = abs + rl;
         while (*rest == '/')
                 rest++;
-        if ((size_t)snprintf(buf, n, "%s", rest) >= n)
-                return -ENAMETOOLONG;
+        return snprintf(buf, n, "%s", rest) >= (int)n ? -ENAMETOOLONG : 0;
+}
+
+int caller_cgroup(pid_t pid, char *buf, size_t n)
+{
+        char cg[PATH_MAX];
+        int r = read_cgroup_line(pid, cg, sizeof(cg));
+
+        return r < 0 ? r : served_relative(cg, buf, n);
+}
+
+/*
+ * Cgroup namespaces seen so far, keyed by namespace inode. Each entry keeps
+ * the namespace open, so its inode cannot be reused for another namespace
+ * while the entry lives: a cached root is never stale.
+ */
+struct ns_entry {
+        ino_t ino;
+        int fd;
+        bool in_view;
+        uint32_t view;
+        char *root;
+        UT_hash_handle hh;
+};
+
+/* View ids, keyed by view root: callers with the same root share nodes. */
+struct view_entry {
+        uint32_t id;
+        UT_hash_handle hh;
+        char root[];
+};
+
+#define NS_CACHE_MAX 4096
+
+static struct ns_entry *namespaces;
+static struct view_entry *views;
+static uint32_t next_view = 1;
+static pthread_mutex_t ns_lock = PTHREAD_MUTEX_INITIALIZER;
+static dev_t own_ns_dev;
+static ino_t own_ns_ino;
+static int own_ns_fd = -1;
+
+int caller_init(void)
+{
+        struct stat st;
+
+        own_ns_fd = open("/proc/self/ns/cgroup", O_RDONLY | O_CLOEXEC);
+        if (own_ns_fd < 0 || fstat(own_ns_fd, &st) < 0)
+                return NEG_ERRNO();
+        own_ns_dev = st.st_dev;
+        own_ns_ino = st.st_ino;
+        return 0;
+}
+
+static uint32_t view_id(const char *root)
+{
+        struct view_entry *v;
+        size_t l = strlen(root);
+
+        if (!l)
+                return 0;
+        HASH_FIND(hh, views, root, l, v);
+        if (v)
+                return v->id;
+        v = malloc(sizeof(*v) + l + 1);
+        if (!v)
+                return UINT32_MAX; /* a view of its own that matches no node */
+        memcpy(v->root, root, l + 1);
+        v->id = next_view++;
+        HASH_ADD(hh, views, root, l, v);
+        return v->id;
+}
+
+/* The root of the cgroup namespace nsfd, read from inside it; relative to the served root. */
+static int ns_root(pid_t pid, int nsfd, char *buf, size_t n)
+{
+        char full[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX];
+        size_t fl, rl;
+        int r;
+
+        if ((r = read_cgroup_line(pid, full, sizeof(full))) < 0)
+                return r;
+        /* /proc/<pid>/cgroup shows the path relative to the reader's namespace: enter the caller's. */
+        if (setns(nsfd, CLONE_NEWCGROUP) < 0)
+                return NEG_ERRNO();
+        r = read_cgroup_line(pid, rel, sizeof(rel));
+        if (setns(own_ns_fd, CLONE_NEWCGROUP) < 0)
+                abort(); /* a worker left in a foreign namespace would serve wrong paths */
+        if (r < 0)
+                return r;
+        /* A process moved above its namespace root reads "/.."; its root cannot be placed. */
+        if (strncmp(rel, "/..", 3) == 0)
+                return -ENOENT;
+        fl = strlen(full);
+        rl = strcmp(rel, "/") ? strlen(rel) : 0;
+        if (rl > fl || strcmp(full + fl - rl, rel))
+                return -EAGAIN; /* it moved between the two reads */
+        snprintf(abs, sizeof(abs), "%.*s", (int)(fl - rl), full);
+        if (!abs[0])
+                strcpy(abs, "/");
+        r = served_relative(abs, buf, n);
+        /* A namespace holding the whole served tree sees all of it, as view 0. */
+        if (r == -ENOENT && (!strcmp(abs, "/") || path_within(cgroupfs_root_cgroup(), abs))) {
+                buf[0] = 0;
+                r = 0;
+        }
+        return r;
+}
+
+int caller_locate(struct caller *c)
+{
+        struct ns_entry *e;
+        char p[64], root[PATH_MAX];
+        struct stat st;
+        int fd, r;
+
+        snprintf(p, sizeof(p), "/proc/%d/ns/cgroup", (int)c->pid);
+        if (stat(p, &st) < 0) {
+                c->in_view = false; /* the caller is gone: nothing to show it */
+                return 0;
+        }
+        if (st.st_ino == own_ns_ino && st.st_dev == own_ns_dev) {
+                c->in_view = true;
+                c->view = 0;
+                c->root[0] = 0;
+                return 0;
+        }
+        pthread_mutex_lock(&ns_lock);
+        HASH_FIND(hh, namespaces, &st.st_ino, sizeof(ino_t), e);
+        if (e) {
+                c->in_view = e->in_view;
+                c->view = e->view;
+                snprintf(c->root, sizeof(c->root), "%s", e->root);
+                pthread_mutex_unlock(&ns_lock);
+                return 0;
+        }
+        pthread_mutex_unlock(&ns_lock);
+
+        fd = open(p, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return NEG_ERRNO();
+        r = ns_root(c->pid, fd, root, sizeof(root));
+        if (r == -EAGAIN)
+                r = ns_root(c->pid, fd, root, sizeof(root));
+        /* Any failure to place the namespace shows the caller nothing. */
+        e = calloc(1, sizeof(*e));
+        if (!e || !(e->root = strdup(r >= 0 ? root : ""))) {
+                free(e);
+                close(fd);
+                return -ENOMEM;
+        }
+        e->ino = st.st_ino;
+        e->fd = fd;
+        e->in_view = r >= 0;
+        pthread_mutex_lock(&ns_lock);
+        e->view = view_id(e->root);
+        c->in_view = e->in_view;
+        c->view = e->view;
+        snprintf(c->root, sizeof(c->root), "%s", e->root);
+        if (HASH_COUNT(namespaces) >= NS_CACHE_MAX) {
+                struct ns_entry *x, *tmp;
+
+                HASH_ITER(hh, namespaces, x, tmp) {
+                        HASH_DEL(namespaces, x);
+                        close(x->fd);
+                        free(x->root);
+                        free(x);
+                }
+        }
+        {
+                struct ns_entry *dup;
+
+                HASH_FIND(hh, namespaces, &e->ino, sizeof(ino_t), dup);
+                if (dup) {
+                        close(e->fd);
+                        free(e->root);
+                        free(e);
+                } else
+                        HASH_ADD(hh, namespaces, ino, sizeof(ino_t), e);
+        }
+        pthread_mutex_unlock(&ns_lock);
         return 0;
 }

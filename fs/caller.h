@@ -10,7 +10,10 @@
  */
 #pragma once
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define CALLER_MAX_GROUPS 256
@@ -21,11 +24,29 @@ struct caller {
         pid_t pid;
         int ngroups;
         gid_t groups[CALLER_MAX_GROUPS];
+        /*
+         * Where it stands (SPEC 5.3): the root of its cgroup namespace, as a
+         * path relative to the served root, and the view id of that root.
+         * in_view is false when its namespace holds nothing of the served tree.
+         */
+        bool in_view;
+        uint32_t view;
+        char root[PATH_MAX];
 };
+
+/* Remember the daemon's own cgroup namespace; call once at start. */
+int caller_init(void);
 
 int caller_become(const struct caller *c);
 void caller_restore(void);
 
+/* Fill c->in_view, c->view and c->root for c->pid: one stat of
+ * /proc/<pid>/ns/cgroup, and more only for a namespace not seen before. */
+int caller_locate(struct caller *c);
+
 /* The caller's cgroup path relative to the served root ("" for the root
  * itself, "a/b" below it); -ENOENT when it lives outside the served tree. */
 int caller_cgroup(pid_t pid, char *buf, size_t n);
+
+/* Whether path (relative to the served root) is root or below it. */
+bool path_within(const char *path, const char *root);

@@ -9,10 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "caller.h"
 #include "cgroupfs.h"
 #include "log.h"
 #include "node.h"
 #include "ops.h"
+#include "visibility.h"
 
 #define MAX_THREADS "16"
 
@@ -135,6 +137,11 @@ int main(int argc, char *argv[])
                 fprintf(stderr, "cgview: cannot open %s: %s\n", root, strerror(-r));
                 goto out_args;
         }
+        if ((r = caller_init()) < 0) {
+                fprintf(stderr, "cgview: cannot open /proc/self/ns/cgroup: %s\n", strerror(-r));
+                goto out_args;
+        }
+        visibility_set_all(o.visibility && !strcmp(o.visibility, "all"));
         if (node_init() < 0)
                 goto out_args;
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <alloca.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,6 +16,7 @@
 #include "ops.h"
 #include "util.h"
 #include "view.h"
+#include "visibility.h"
 
 /*
  * Nothing is cached by the kernel yet: every lookup and getattr comes here,
@@ -70,7 +72,9 @@ static int caller_from_req(fuse_req_t req, struct caller *c)
                         n = 0; /* the process is gone: act with its primary group only */
         }
         c->ngroups = n;
-        return caller_become(c);
+        /* Before becoming the caller: placing its namespace needs the daemon's capabilities. */
+        n = caller_locate(c);
+        return n < 0 ? n : caller_become(c);
 }
 
 /* Act as the request's caller until the end of the enclosing block. */
@@ -89,7 +93,7 @@ static int caller_from_req(fuse_req_t req, struct caller *c)
 
 static bool is_view_root(const struct node *n)
 {
-        return n->kind == NODE_CGROUP && !*n->path;
+        return n->id == FUSE_ROOT_ID;
 }
 
 static void warn_shadowed(const char *name)
@@ -103,15 +107,21 @@ static void warn_shadowed(const char *name)
                                  name, name);
 }
 
+/* Where self leads: the caller's cgroup, relative to the root of its view. */
 static int self_target(const struct caller *c, char *buf, size_t n)
 {
-        int r = caller_cgroup(c->pid, buf, n);
+        char own[PATH_MAX];
+        size_t rl = strlen(c->root);
+        int r = caller_cgroup(c->pid, own, sizeof(own));
 
         if (r < 0)
                 return r;
+        if (!path_within(own, c->root))
+                return -ENOENT;
+        r = snprintf(buf, n, "%s", own[rl] == '/' ? own + rl + 1 : rl ? "" : own);
         if (!*buf)
-                snprintf(buf, n, ".");
-        return 0;
+                r = snprintf(buf, n, ".");
+        return r < 0 || (size_t)r >= n ? -ENAMETOOLONG : 0;
 }
 
 static int node_attr(const struct node *n, const struct caller *c, struct stat *st)
@@ -134,7 +144,7 @@ static int node_attr(const struct node *n, const struct caller *c, struct stat *
                 r = view_stat(n->vf, n->path, n->name, st);
                 break;
         case NODE_SELF:
-                if ((r = cgroupfs_stat("", st)) < 0 || (r = self_target(c, target, sizeof(target))) < 0)
+                if ((r = cgroupfs_stat(n->path, st)) < 0 || (r = self_target(c, target, sizeof(target))) < 0)
                         break;
                 st->st_mode = S_IFLNK | 0777;
                 st->st_nlink = 1;
@@ -170,7 +180,7 @@ static int resolve_child(const struct node *p, const struct caller *c, const cha
                         if (!is_view_root(p) || (r = self_target(c, target, sizeof(target))) < 0)
                                 break;
                         *ret_kind = NODE_SELF;
-                        *ret_path = strdup("");
+                        *ret_path = strdup(p->path);
                         return *ret_path ? 0 : -ENOMEM;
                 }
                 if (!strcmp(name, "limits") || !strcmp(name, "stats")) {
@@ -200,6 +210,8 @@ static int resolve_child(const struct node *p, const struct caller *c, const cha
                 }
                 if (r < 0)
                         return r;
+                if (S_ISDIR(st.st_mode) && !visibility_cgroup(c, path))
+                        return -ENOENT;
                 *ret_kind = S_ISDIR(st.st_mode) ? NODE_CGROUP : NODE_FILE;
                 *ret_path = TAKE_PTR(path);
                 return 0;
@@ -220,26 +232,21 @@ static int resolve_child(const struct node *p, const struct caller *c, const cha
 }
 
 /* Look name up in parent and reply with an entry; the reply owns one lookup reference. */
-static void reply_child(fuse_req_t req, const struct caller *c, fuse_ino_t parent, const char *name)
+static void reply_child(fuse_req_t req, const struct caller *c, const struct node *p, const char *name)
 {
         struct fuse_entry_param e = { .entry_timeout = ENTRY_TIMEOUT, .attr_timeout = ATTR_TIMEOUT };
         _cleanup_free_ char *path = NULL;
         const struct view_file *vf = NULL;
-        const struct node *p = node_get(parent);
         enum node_kind kind;
         struct node *n;
         int r;
 
-        if (!p) {
-                fuse_reply_err(req, ESTALE);
-                return;
-        }
         r = resolve_child(p, c, name, &kind, &path, &vf);
         if (r < 0) {
                 fuse_reply_err(req, -r);
                 return;
         }
-        n = node_ref(p->view, kind, path, kind == NODE_FRIENDLY ? name : NULL, vf);
+        n = node_ref(c->view, kind, path, kind == NODE_FRIENDLY ? name : NULL, vf);
         if (!n) {
                 fuse_reply_err(req, ENOMEM);
                 return;
@@ -255,28 +262,57 @@ static void reply_child(fuse_req_t req, const struct caller *c, fuse_ino_t paren
                 node_forget(n->id, 1);
 }
 
-/* The node of ino, or reply ESTALE. */
-#define NODE_OR_REPLY(req, ino)                             \
-        ({                                                  \
-                struct node *n_ = node_get(ino);            \
-                if (!n_) {                                  \
-                        fuse_reply_err(req, ESTALE);        \
-                        return;                             \
-                }                                           \
-                n_;                                         \
+/*
+ * The node of ino as the caller reaches it, in a copy whose path is the
+ * caller's: the top of the mount is the root of its view (SPEC 5.3), and a
+ * node outside that view is not there for it. NULL after a reply.
+ */
+static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct caller *c, struct node *copy)
+{
+        struct node *n = node_get(ino);
+
+        if (!n) {
+                fuse_reply_err(req, ESTALE);
+                return NULL;
+        }
+        *copy = *n;
+        if (ino == FUSE_ROOT_ID)
+                copy->path = (char *)c->root;
+        else if (!c->in_view || !path_within(n->path, c->root)) {
+                fuse_reply_err(req, ENOENT);
+                return NULL;
+        }
+        return copy;
+}
+
+/* The node of ino for the caller of this request (AS_CALLER first), or return after a reply. */
+#define NODE_OR_REPLY(req, ino)                                                            \
+        ({                                                                                 \
+                struct node *n_ = resolve_node(req, ino, &caller_, alloca(sizeof(struct node))); \
+                if (!n_)                                                                   \
+                        return;                                                            \
+                n_;                                                                        \
         })
 
-/* The cgroupfs path of a real child of a cgroup directory, or -errno. */
-static int real_child(const struct node *p, const char *name, char **ret)
+/* The cgroupfs path of a real child of a cgroup directory, or -errno; -ENOENT for one hidden from c. */
+static int real_child(const struct node *p, const struct caller *c, const char *name, char **ret)
 {
+        _cleanup_free_ char *path = NULL;
+        struct stat st;
+
         if (p->kind != NODE_CGROUP)
                 return p->kind == NODE_LIMITS || p->kind == NODE_STATS ? -EPERM : -ENOTDIR;
         if (strlen(name) > NAME_MAX)
                 return -ENAMETOOLONG;
         if (view_is_reserved(name) || !strcmp(name, ".") || !strcmp(name, ".."))
                 return -EPERM;
-        *ret = path_join(p->path, name);
-        return *ret ? 0 : -ENOMEM;
+        path = path_join(p->path, name);
+        if (!path)
+                return -ENOMEM;
+        if (cgroupfs_stat(path, &st) >= 0 && S_ISDIR(st.st_mode) && !visibility_cgroup(c, path))
+                return -ENOENT;
+        *ret = TAKE_PTR(path);
+        return 0;
 }
 
 /* ---- operations ---- */
@@ -291,7 +327,9 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
         AS_CALLER(req);
-        reply_child(req, &caller_, parent, name);
+        struct node *p = NODE_OR_REPLY(req, parent);
+
+        reply_child(req, &caller_, p, name);
 }
 
 static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
@@ -309,11 +347,11 @@ static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+        AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         struct stat st;
         int r;
 
-        AS_CALLER(req);
         r = node_attr(n, &caller_, &st);
         if (r < 0)
                 fuse_reply_err(req, -r);
@@ -323,11 +361,11 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set, struct fuse_file_info *fi)
 {
+        AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         struct stat st;
         int r = 0;
 
-        AS_CALLER(req);
         if (n->kind == NODE_FRIENDLY) {
                 /* Truncation to 0 is how shells open for writing: a no-op, as on cgroupfs. */
                 if (to_set & ~(FUSE_SET_ATTR_SIZE | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW |
@@ -340,6 +378,8 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
         } else {
                 if (to_set & FUSE_SET_ATTR_MODE)
                         r = cgroupfs_chmod(n->path, attr->st_mode & 07777);
+                if (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))
+                        visibility_changed();
                 if (r >= 0 && (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
                         r = cgroupfs_chown(n->path, (to_set & FUSE_SET_ATTR_UID) ? attr->st_uid : (uid_t)-1,
                                            (to_set & FUSE_SET_ATTR_GID) ? attr->st_gid : (gid_t)-1);
@@ -369,6 +409,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
+        AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         char target[PATH_MAX];
         int r;
@@ -377,7 +418,6 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
                 fuse_reply_err(req, EINVAL);
                 return;
         }
-        AS_CALLER(req);
         r = self_target(&caller_, target, sizeof(target));
         if (r < 0)
                 fuse_reply_err(req, -r);
@@ -387,31 +427,36 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 
 static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
+        AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
         _cleanup_free_ char *path = NULL;
         int r;
 
-        AS_CALLER(req);
         /* The reserved names are taken: there is something by that name already. */
-        r = real_child(p, name, &path);
+        r = real_child(p, &caller_, name, &path);
         if (r == -EPERM && p->kind == NODE_CGROUP)
                 r = -EEXIST;
+        /* A hidden name answers as a free one would: EACCES where the caller may not create. */
+        if (r == -ENOENT)
+                r = cgroupfs_access(p->path, W_OK | X_OK) < 0 ? -EACCES : -EEXIST;
         if (r >= 0)
                 r = cgroupfs_mkdir(path, mode);
-        if (r < 0)
+        if (r < 0) {
                 fuse_reply_err(req, -r);
-        else
-                reply_child(req, &caller_, parent, name);
+                return;
+        }
+        visibility_changed();
+        reply_child(req, &caller_, p, name);
 }
 
 static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+        AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
         _cleanup_free_ char *path = NULL;
         int r;
 
-        AS_CALLER(req);
-        r = real_child(p, name, &path);
+        r = real_child(p, &caller_, name, &path);
         if (r == -EPERM && p->kind == NODE_CGROUP && !strcmp(name, "self"))
                 r = -ENOTDIR;
         if (r >= 0)
@@ -421,12 +466,12 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+        AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
         _cleanup_free_ char *path = NULL;
         int r;
 
-        AS_CALLER(req);
-        r = real_child(p, name, &path);
+        r = real_child(p, &caller_, name, &path);
         if (r >= 0)
                 r = cgroupfs_unlink(path);
         fuse_reply_err(req, -r);
@@ -435,21 +480,21 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
                       const char *newname, unsigned int flags)
 {
+        AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent), *np = NODE_OR_REPLY(req, newparent);
         _cleanup_free_ char *from = NULL, *to = NULL;
         int r;
 
-        AS_CALLER(req);
-        r = real_child(p, name, &from);
+        r = real_child(p, &caller_, name, &from);
         if (r >= 0)
-                r = real_child(np, newname, &to);
+                r = real_child(np, &caller_, newname, &to);
         if (r >= 0)
                 r = cgroupfs_rename(from, to, flags);
         fuse_reply_err(req, -r);
 }
 
 /* link, symlink and mknod: the kernel's answer for cgroupfs, then the new entry if it allowed it. */
-static void reply_created(fuse_req_t req, const struct caller *c, fuse_ino_t parent, const char *name, int r)
+static void reply_created(fuse_req_t req, const struct caller *c, const struct node *parent, const char *name, int r)
 {
         if (r < 0)
                 fuse_reply_err(req, -r);
@@ -459,53 +504,53 @@ static void reply_created(fuse_req_t req, const struct caller *c, fuse_ino_t par
 
 static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
 {
+        AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino), *np = NODE_OR_REPLY(req, newparent);
         _cleanup_free_ char *to = NULL;
         int r;
 
-        AS_CALLER(req);
-        r = n->kind == NODE_CGROUP || n->kind == NODE_FILE ? real_child(np, newname, &to) : -EPERM;
+        r = n->kind == NODE_CGROUP || n->kind == NODE_FILE ? real_child(np, &caller_, newname, &to) : -EPERM;
         if (r >= 0)
                 r = cgroupfs_link(n->path, to);
-        reply_created(req, &caller_, newparent, newname, r);
+        reply_created(req, &caller_, np, newname, r);
 }
 
 static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
 {
+        AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
         _cleanup_free_ char *path = NULL;
         int r;
 
-        AS_CALLER(req);
-        r = real_child(p, name, &path);
+        r = real_child(p, &caller_, name, &path);
         if (r >= 0)
                 r = cgroupfs_symlink(link, path);
-        reply_created(req, &caller_, parent, name, r);
+        reply_created(req, &caller_, p, name, r);
 }
 
 static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
 {
+        AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
         _cleanup_free_ char *path = NULL;
         int r;
 
-        AS_CALLER(req);
-        r = real_child(p, name, &path);
+        r = real_child(p, &caller_, name, &path);
         if (r >= 0)
                 r = cgroupfs_mknod(path, mode, rdev);
-        reply_created(req, &caller_, parent, name, r);
+        reply_created(req, &caller_, p, name, r);
 }
 
 static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, struct fuse_file_info *fi)
 {
+        AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int fd = -1;
         int r;
 
         /* Only reached for names that do not exist: cgroupfs refuses to create files. */
-        AS_CALLER(req);
-        r = real_child(p, name, &path);
+        r = real_child(p, &caller_, name, &path);
         if (r >= 0) {
                 fd = cgroupfs_open(path, (fi->flags & ~O_NOCTTY) | O_CREAT);
                 r = fd < 0 ? fd : -EIO; /* cgroupfs never creates a file: this is not reached */
@@ -524,11 +569,11 @@ static void handle_free(struct handle *h)
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+        AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         struct handle *h;
         int r;
 
-        AS_CALLER(req);
         if (n->kind != NODE_FILE && n->kind != NODE_FRIENDLY) {
                 fuse_reply_err(req, n->kind == NODE_SELF ? ELOOP : EISDIR);
                 return;
@@ -669,6 +714,8 @@ static int list_friendly(void *userdata, const char *name)
 struct list_ctx {
         struct dir_buf *b;
         const struct node *n;
+        const struct caller *c;
+        bool all_visible;
 };
 
 static int list_kernel_entry(void *userdata, const char *name, unsigned char d_type, ino_t ino)
@@ -679,13 +726,21 @@ static int list_kernel_entry(void *userdata, const char *name, unsigned char d_t
                 warn_shadowed(name);
                 return 0;
         }
+        if (d_type == DT_DIR && !l->all_visible && strcmp(name, ".") && strcmp(name, "..")) {
+                _cleanup_free_ char *path = path_join(l->n->path, name);
+
+                if (!path)
+                        return -ENOMEM;
+                if (!visibility_cgroup(l->c, path))
+                        return 0;
+        }
         return dir_add(l->b, name, d_type == DT_DIR ? S_IFDIR : S_IFREG, ino);
 }
 
-/* The kernel's listing of a cgroup, then limits/, stats/ and, at the top, self. */
+/* The kernel's listing of a cgroup (less what c may not see), then limits/, stats/ and, at the top, self. */
 static int list_cgroup(struct dir_buf *b, const struct node *n, const struct caller *c)
 {
-        struct list_ctx l = { b, n };
+        struct list_ctx l = { b, n, c, visibility_subtree(c, n->path) };
         char target[PATH_MAX];
         int r = cgroupfs_list(n->path, list_kernel_entry, &l);
 
@@ -701,11 +756,11 @@ static int list_cgroup(struct dir_buf *b, const struct node *n, const struct cal
 
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+        AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         struct dir_buf *b;
         int r;
 
-        AS_CALLER(req);
         b = calloc(1, sizeof(*b));
         if (!b) {
                 fuse_reply_err(req, ENOMEM);
@@ -780,11 +835,11 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 
 static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
+        AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         struct stat st;
         int r;
 
-        AS_CALLER(req);
         switch (n->kind) {
         case NODE_CGROUP:
         case NODE_FILE:
@@ -810,10 +865,10 @@ static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 /* Extended attributes: the kernel's, on real entries only. */
 static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size, int flags)
 {
+        AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         int r;
 
-        AS_CALLER(req);
         r = n->kind == NODE_CGROUP || n->kind == NODE_FILE ? cgroupfs_setxattr(n->path, name, value, size, flags)
                                                             : -ENOTSUP;
         fuse_reply_err(req, -r);
@@ -831,11 +886,11 @@ static void reply_xattr(fuse_req_t req, size_t size, const char *buf, int r)
 
 static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
+        AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         _cleanup_free_ char *buf = size ? malloc(size) : NULL;
         int r;
 
-        AS_CALLER(req);
         if (size && !buf)
                 r = -ENOMEM;
         else if (n->kind == NODE_CGROUP || n->kind == NODE_FILE)
@@ -847,11 +902,11 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
 
 static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
+        AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         _cleanup_free_ char *buf = size ? malloc(size) : NULL;
         int r;
 
-        AS_CALLER(req);
         if (size && !buf)
                 r = -ENOMEM;
         else if (n->kind == NODE_CGROUP || n->kind == NODE_FILE)
@@ -863,10 +918,10 @@ static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 
 static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
+        AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         int r;
 
-        AS_CALLER(req);
         r = n->kind == NODE_CGROUP || n->kind == NODE_FILE ? cgroupfs_removexattr(n->path, name) : -ENOTSUP;
         fuse_reply_err(req, -r);
 }

@@ -206,8 +206,10 @@ static int resolve(struct span name, bool group, const struct policy_resolver *r
 
 static int parse_who(struct span s, const struct policy_resolver *res, struct rule *r, const char **reason)
 {
-        if (span_chop(&s, "uid:") || span_chop(&s, "gid:")) {
-                r->who = s.p[-4] == 'u' ? WHO_UID : WHO_GID;
+        bool uid = span_chop(&s, "uid:");
+
+        if (uid || span_chop(&s, "gid:")) {
+                r->who = uid ? WHO_UID : WHO_GID;
                 *reason = parse_ids(s, r);
                 return *reason ? -EINVAL : 0;
         }
@@ -366,7 +368,7 @@ int policy_parse(const char *text, size_t len, const struct policy_resolver *res
         struct span rest = { text, len }, line;
         const char *reason = NULL;
         unsigned lineno = 0;
-        struct policy *p;
+        struct policy *p = NULL;
         int r = 0;
 
         while (r == 0 && next_line(&rest, &line)) {

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * visibility: which cgroups a caller sees (SPEC 5.2).
+ *
+ * Root (uid 0) sees its whole view. With visibility=delegated (the default)
+ * any other caller sees only its own cgroup and its ancestors, cgroups
+ * delegated to it (the directory owned by its uid, or by a group it is in
+ * with group write permission), their descendants, and the ancestors on the
+ * way to one. Everything else answers ENOENT, as if it did not exist.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "caller.h"
+
+void visibility_set_all(bool all);
+
+/* May c see the cgroup at path (relative to the served root, within c->root)? */
+bool visibility_cgroup(const struct caller *c, const char *path);
+
+/* Does c see every descendant of path, so that a listing needs no check per child? */
+bool visibility_subtree(const struct caller *c, const char *path);
+
+/* A cgroup was created or changed owner through the view: forget what is known of delegations. */
+void visibility_changed(void);
