@@ -259,7 +259,9 @@ VALUES
         # web is neither its cgroup nor delegated to it: hidden (SPEC 5.2), as the kernel's EACCES would not be
         [ "$(as_user "$u" $SYS mkdir "$M/web/x")" = ENOENT ]
         [ "$(as_user "$u" $SYS mkdir "$T/web/x")" = EACCES ]
-        [ "$(as_user "$u" ls "$M")" = deleg ]
+        as_user "$u" ls "$M" | grep -qx deleg
+        ! as_user "$u" ls "$M" | grep -qx web
+        [ "$(as_user "$u" $SYS stat "$M/web")" = ENOENT ]
         [ "$(as_user "$u" $SYS rmdir "$M/deleg/child")" = OK ]
         [ ! -e "$T/deleg/child" ]
 }
