@@ -13,6 +13,7 @@
 
 #include "caller.h"
 #include "cgroupfs.h"
+#include "log.h"
 #include "util.h"
 
 static __thread bool caps_dropped;
@@ -195,7 +196,7 @@ static int ns_root(pid_t pid, int nsfd, char *buf, size_t n)
                 return -ENOENT;
         fl = strlen(full);
         rl = strcmp(rel, "/") ? strlen(rel) : 0;
-        if (rl > fl || strcmp(full + fl - rl, rel))
+        if (rl > fl || (rl && strcmp(full + fl - rl, rel)))
                 return -EAGAIN; /* it moved between the two reads */
         snprintf(abs, sizeof(abs), "%.*s", (int)(fl - rl), full);
         if (!abs[0])
@@ -244,6 +245,8 @@ int caller_locate(struct caller *c)
         r = ns_root(c->pid, fd, root, sizeof(root));
         if (r == -EAGAIN)
                 r = ns_root(c->pid, fd, root, sizeof(root));
+        if (r < 0 && r != -ENOENT)
+                log_warn("cannot place the cgroup namespace of pid %d: %s", (int)c->pid, strerror(-r));
         /* Any failure to place the namespace shows the caller nothing. */
         e = calloc(1, sizeof(*e));
         if (!e || !(e->root = strdup(r >= 0 ? root : ""))) {

@@ -276,7 +276,7 @@ static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct ca
                 return NULL;
         }
         *copy = *n;
-        if (ino == FUSE_ROOT_ID)
+        if (c->in_view && ino == FUSE_ROOT_ID)
                 copy->path = (char *)c->root;
         else if (!c->in_view || !path_within(n->path, c->root)) {
                 fuse_reply_err(req, ENOENT);
@@ -348,9 +348,20 @@ static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
         AS_CALLER(req);
-        struct node *n = NODE_OR_REPLY(req, ino);
         struct stat st;
         int r;
+
+        /* A caller whose namespace holds nothing of the tree still finds the mount point a directory. */
+        if (!caller_.in_view && ino == FUSE_ROOT_ID) {
+                r = cgroupfs_stat("", &st);
+                st.st_ino = FUSE_ROOT_ID;
+                if (r < 0)
+                        fuse_reply_err(req, -r);
+                else
+                        fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+                return;
+        }
+        struct node *n = NODE_OR_REPLY(req, ino);
 
         r = node_attr(n, &caller_, &st);
         if (r < 0)
