@@ -14,6 +14,7 @@
 #include "log.h"
 #include "node.h"
 #include "ops.h"
+#include "pidns.h"
 #include "visibility.h"
 
 #define MAX_THREADS "16"
@@ -139,6 +140,10 @@ int main(int argc, char *argv[])
         }
         if ((r = caller_init()) < 0) {
                 fprintf(stderr, "cgview: cannot open /proc/self/ns/cgroup: %s\n", strerror(-r));
+                goto out_args;
+        }
+        if ((r = pidns_init()) < 0) {
+                fprintf(stderr, "cgview: cannot stat /proc/self/ns/pid: %s\n", strerror(-r));
                 goto out_args;
         }
         visibility_set_all(o.visibility && !strcmp(o.visibility, "all"));

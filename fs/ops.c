@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <alloca.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +14,7 @@
 #include "cgroupfs.h"
 #include "log.h"
 #include "node.h"
+#include "pidns.h"
 #include "ops.h"
 #include "util.h"
 #include "view.h"
@@ -26,9 +28,13 @@
 #define ATTR_TIMEOUT 0.0
 
 struct handle {
-        pthread_mutex_t lock;    /* NODE_FRIENDLY: reads of one open file share its text */
+        pthread_mutex_t lock;    /* reads of one open file share its text */
         enum node_kind kind;
         int fd;                  /* NODE_FILE */
+        bool pids;               /* NODE_FILE: cgroup.procs or cgroup.threads */
+        struct pidns ns;         /* the opener's PID namespace */
+        char *text;              /* NODE_FILE in a foreign PID namespace: the translated list */
+        size_t len;
         struct view_handle *vh;  /* NODE_FRIENDLY */
 };
 
@@ -573,6 +579,7 @@ static void handle_free(struct handle *h)
 {
         if (h->fd >= 0)
                 close(h->fd);
+        free(h->text);
         view_close(h->vh);
         pthread_mutex_destroy(&h->lock);
         free(h);
@@ -598,8 +605,13 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         h->kind = n->kind;
         h->fd = -1;
         if (n->kind == NODE_FILE) {
+                const char *base = strrchr(n->path, '/') ? strrchr(n->path, '/') + 1 : n->path;
+
                 r = cgroupfs_open(n->path, fi->flags & (O_ACCMODE | O_APPEND | O_TRUNC | O_NONBLOCK));
                 h->fd = r;
+                h->pids = !strcmp(base, "cgroup.procs") || !strcmp(base, "cgroup.threads");
+                if (r >= 0 && h->pids)
+                        r = pidns_of(caller_.pid, &h->ns);
         } else
                 r = view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh);
         if (r < 0) {
@@ -619,6 +631,41 @@ static struct handle *handle_of(struct fuse_file_info *fi)
         return (struct handle *)(uintptr_t)fi->fh;
 }
 
+/* cgroup.procs as a caller in a PID namespace sees it: its numbers, the invisible left out. */
+static int translate_pids(struct handle *h)
+{
+        _cleanup_free_ char *raw = NULL;
+        char *line, *save = NULL, *out;
+        size_t len = 0, cap;
+        int r = cgroupfs_read_fd(h->fd, &raw, &cap);
+
+        if (r < 0)
+                return r;
+        out = malloc(cap + 1);
+        if (!out)
+                return -ENOMEM;
+        for (line = strtok_r(raw, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                pid_t local = pidns_to_local(&h->ns, (pid_t)atoi(line));
+
+                /* A local number is never longer than the global one it replaces. */
+                if (local > 0)
+                        len += (size_t)snprintf(out + len, cap + 1 - len, "%d\n", (int)local);
+        }
+        free(h->text);
+        h->text = out;
+        h->len = len;
+        return 0;
+}
+
+/* A slice of a value made at offset 0. */
+static void reply_slice(fuse_req_t req, const char *text, size_t len, size_t size, off_t off)
+{
+        if ((size_t)off >= len)
+                fuse_reply_buf(req, NULL, 0);
+        else
+                fuse_reply_buf(req, text + off, len - (size_t)off < size ? len - (size_t)off : size);
+}
+
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
         struct handle *h = handle_of(fi);
@@ -626,7 +673,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
         ssize_t r;
 
         /* Reads use the descriptors opened as the caller; no credentials to switch. */
-        if (h->kind == NODE_FILE) {
+        if (h->kind == NODE_FILE && !(h->pids && h->ns.level > 0)) {
                 buf = malloc(size ? size : 1);
                 if (!buf) {
                         fuse_reply_err(req, ENOMEM);
@@ -641,14 +688,52 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
         }
         /* A read from the start makes the value anew, as seq_file does. */
         pthread_mutex_lock(&h->lock);
-        r = off == 0 || !h->vh->text ? view_read(h->vh) : 0;
-        if (r < 0)
-                fuse_reply_err(req, (int)-r);
-        else if ((size_t)off >= h->vh->len)
-                fuse_reply_buf(req, NULL, 0);
-        else
-                fuse_reply_buf(req, h->vh->text + off, h->vh->len - (size_t)off < size ? h->vh->len - (size_t)off : size);
+        if (h->kind == NODE_FILE) {
+                r = off == 0 || !h->text ? translate_pids(h) : 0;
+                if (r < 0)
+                        fuse_reply_err(req, (int)-r);
+                else
+                        reply_slice(req, h->text, h->len, size, off);
+        } else {
+                r = off == 0 || !h->vh->text ? view_read(h->vh) : 0;
+                if (r < 0)
+                        fuse_reply_err(req, (int)-r);
+                else
+                        reply_slice(req, h->vh->text, h->vh->len, size, off);
+        }
         pthread_mutex_unlock(&h->lock);
+}
+
+/*
+ * A PID written to cgroup.procs/threads, made global: "0" is the writer (the
+ * kernel would read it as the daemon's own thread), other numbers are the
+ * writer's namespace's. Anything else goes to the kernel as written, for its errno.
+ */
+static int write_pid(fuse_req_t req, struct handle *h, const char *buf, size_t size)
+{
+        char value[32], *end;
+        size_t b = 0, e = size;
+        long local;
+        pid_t global;
+        int r;
+
+        while (b < e && isspace((unsigned char)buf[b]))
+                b++;
+        while (e > b && isspace((unsigned char)buf[e - 1]))
+                e--;
+        if (e - b == 0 || e - b >= sizeof(value))
+                return cgroupfs_write_fd(h->fd, buf, size);
+        memcpy(value, buf + b, e - b);
+        value[e - b] = 0;
+        local = strtol(value, &end, 10);
+        if (*end || local < 0 || local > INT32_MAX || !isdigit((unsigned char)value[0]))
+                return cgroupfs_write_fd(h->fd, buf, size);
+        global = local == 0 ? fuse_req_ctx(req)->pid : pidns_to_global(&h->ns, (pid_t)local);
+        if (global < 0)
+                return global;
+        r = snprintf(value, sizeof(value), "%d", (int)global);
+        r = cgroupfs_write_fd(h->fd, value, (size_t)r);
+        return r < 0 ? r : (int)size;
 }
 
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
@@ -658,7 +743,7 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
         int r;
 
         if (h->kind == NODE_FILE) {
-                r = cgroupfs_write_fd(h->fd, buf, size);
+                r = h->pids ? write_pid(req, h, buf, size) : cgroupfs_write_fd(h->fd, buf, size);
         } else {
                 pthread_mutex_lock(&h->lock);
                 r = view_write(h->vh, buf, size);

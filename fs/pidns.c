@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include "pidns.h"
+#include "util.h"
+
+static dev_t own_dev;
+static ino_t own_ino;
+
+int pidns_init(void)
+{
+        struct stat st;
+
+        if (stat("/proc/self/ns/pid", &st) < 0)
+                return NEG_ERRNO();
+        own_dev = st.st_dev;
+        own_ino = st.st_ino;
+        return 0;
+}
+
+/* The NSpid line of /proc/<pid>/status: the process's number at each level, outermost first. */
+static int nspids(pid_t pid, pid_t *ret, int max)
+{
+        char path[64], line[512];
+        int n = -ENOENT;
+        FILE *f;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        f = fopen(path, "re");
+        if (!f)
+                return -ENOENT;
+        while (fgets(line, sizeof(line), f)) {
+                char *p = line + 6, *end;
+
+                if (strncmp(line, "NSpid:", 6))
+                        continue;
+                for (n = 0; n < max; n++) {
+                        long v = strtol(p, &end, 10);
+
+                        if (end == p)
+                                break;
+                        ret[n] = (pid_t)v;
+                        p = end;
+                }
+                break;
+        }
+        fclose(f);
+        return n;
+}
+
+int pidns_of(pid_t pid, struct pidns *ret)
+{
+        pid_t levels[33];
+        char path[64];
+        struct stat st;
+        int n;
+
+        snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+        if (stat(path, &st) < 0)
+                return -ESRCH;
+        if (st.st_dev == own_dev && st.st_ino == own_ino) {
+                *ret = (struct pidns){ .ino = st.st_ino, .level = 0 };
+                return 0;
+        }
+        n = nspids(pid, levels, 33);
+        if (n < 2)
+                return n < 0 ? n : -ESRCH;
+        *ret = (struct pidns){ .ino = st.st_ino, .level = n - 1 };
+        return 0;
+}
+
+/* Is global's PID namespace at ns->level the namespace ns? (Its innermost is at depth - 1.) */
+static int same_ns_at_level(pid_t global, int depth, const struct pidns *ns)
+{
+        char path[64];
+        struct stat st;
+        int fd, r;
+
+        snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)global);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        /* Climb from the innermost namespace to the caller's level. */
+        for (int l = depth - 1; l > ns->level; l--) {
+                int parent = ioctl(fd, NS_GET_PARENT);
+
+                close(fd);
+                if (parent < 0)
+                        return 0;
+                fd = parent;
+        }
+        r = fstat(fd, &st) == 0 && st.st_ino == ns->ino;
+        close(fd);
+        return r;
+}
+
+pid_t pidns_to_local(const struct pidns *ns, pid_t global)
+{
+        pid_t levels[33];
+        int n;
+
+        if (ns->level == 0)
+                return global;
+        n = nspids(global, levels, 33);
+        if (n <= ns->level || !same_ns_at_level(global, n, ns))
+                return 0;
+        return levels[ns->level];
+}
+
+pid_t pidns_to_global(const struct pidns *ns, pid_t local)
+{
+        struct dirent *de;
+        pid_t found = -ESRCH;
+        DIR *d;
+
+        if (ns->level == 0)
+                return local;
+        /* No syscall maps a foreign namespace's number back: ask every process. */
+        d = opendir("/proc");
+        if (!d)
+                return -ESRCH;
+        while ((de = readdir(d)) && found < 0) {
+                pid_t levels[33], g = (pid_t)atoi(de->d_name);
+                int n;
+
+                if (g <= 0)
+                        continue;
+                n = nspids(g, levels, 33);
+                if (n > ns->level && levels[ns->level] == local && same_ns_at_level(g, n, ns))
+                        found = g;
+        }
+        closedir(d);
+        return found;
+}
