@@ -222,7 +222,8 @@ int caller_locate(struct caller *c)
                 c->in_view = false; /* the caller is gone: nothing to show it */
                 return 0;
         }
-        if (st.st_ino == own_ns_ino && st.st_dev == own_ns_dev) {
+        c->namespaced = st.st_ino != own_ns_ino || st.st_dev != own_ns_dev;
+        if (!c->namespaced) {
                 c->in_view = true;
                 c->view = 0;
                 c->root[0] = 0;

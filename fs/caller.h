@@ -30,6 +30,7 @@ struct caller {
          * in_view is false when its namespace holds nothing of the served tree.
          */
         bool in_view;
+        bool namespaced;  /* in a cgroup namespace other than the daemon's */
         uint32_t view;
         char root[PATH_MAX];
 };

@@ -17,6 +17,8 @@
 
 static int root_fd = -1;
 static char root_cgroup[PATH_MAX] = "/";
+static bool nsdelegate;
+static char delegatable[1024] = "\ncgroup.procs\ncgroup.threads\ncgroup.subtree_control\n";
 
 char *path_join(const char *dir, const char *name)
 {
@@ -344,6 +346,8 @@ static int scan_mountinfo(const char *want, char *buf, size_t n)
                 if (strncmp(want, mnt, ml) || (want[ml] && want[ml] != '/') || (best && ml <= best))
                         continue;
                 best = ml ? ml : 1;
+                /* super options: "cgroup2 rw,nsdelegate,memory_recursiveprot" */
+                nsdelegate = strstr(sep, ",nsdelegate") || strstr(sep, " nsdelegate");
                 r = snprintf(buf, n, "%s%s", strcmp(root, "/") ? root : "", want + ml) >= (int)n ? -ENAMETOOLONG : 0;
                 if (!buf[0])
                         strcpy(buf, "/");
@@ -381,7 +385,33 @@ int cgroupfs_init(const char *path)
                 return r;
         }
         root_fd = fd;
+        /* The kernel's own list of files a namespace may write in its root (since 5.x; else the three above). */
+        {
+                FILE *f = fopen("/sys/kernel/cgroup/delegate", "re");
+
+                if (f) {
+                        size_t l = fread(delegatable + 1, 1, sizeof(delegatable) - 3, f);
+
+                        delegatable[0] = '\n';
+                        delegatable[l + 1] = '\n';
+                        delegatable[l + 2] = 0;
+                        fclose(f);
+                }
+        }
         return 0;
+}
+
+bool cgroupfs_delegatable(const char *name)
+{
+        char key[NAME_MAX + 3];
+
+        snprintf(key, sizeof(key), "\n%s\n", name);
+        return strstr(delegatable, key) != NULL;
+}
+
+bool cgroupfs_nsdelegate(void)
+{
+        return nsdelegate;
 }
 
 const char *cgroupfs_root_cgroup(void)

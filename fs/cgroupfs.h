@@ -27,6 +27,11 @@ int cgroupfs_init(const char *path);
 /* The served root's cgroup path as /proc/<pid>/cgroup prints it ("/" or "/a/b"). */
 const char *cgroupfs_root_cgroup(void);
 
+/* Whether the served mount has nsdelegate: the kernel then guards namespace roots, for callers it sees. */
+bool cgroupfs_nsdelegate(void);
+/* Whether a namespace may write this file in its own root (/sys/kernel/cgroup/delegate). */
+bool cgroupfs_delegatable(const char *name);
+
 int cgroupfs_open(const char *rel, int flags);
 int cgroupfs_stat(const char *rel, struct stat *ret);
 int cgroupfs_access(const char *rel, int mode);

@@ -33,6 +33,7 @@ struct handle {
         int fd;                  /* NODE_FILE */
         bool pids;               /* NODE_FILE: cgroup.procs or cgroup.threads */
         struct pidns ns;         /* the opener's PID namespace */
+        char *ns_root;           /* nsdelegate: processes may move only within this cgroup (SPEC 5.3) */
         char *text;              /* NODE_FILE in a foreign PID namespace: the translated list */
         size_t len;
         struct view_handle *vh;  /* NODE_FRIENDLY */
@@ -575,11 +576,30 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
         fuse_reply_err(req, -r);
 }
 
+/*
+ * nsdelegate (SPEC 5.3): the kernel keeps a namespace from writing the
+ * interface files of its own root, except the delegatable ones. It sees only
+ * the daemon's namespace, so the daemon applies the rule for the caller's.
+ */
+static bool ns_root_guarded(const struct node *n, const struct caller *c)
+{
+        const char *slash = strrchr(n->path, '/');
+        size_t dl = slash ? (size_t)(slash - n->path) : 0;
+
+        if (!c->namespaced || !cgroupfs_nsdelegate())
+                return false;
+        if (n->kind == NODE_FRIENDLY)
+                return !strcmp(n->path, c->root);
+        return n->kind == NODE_FILE && dl == strlen(c->root) && !strncmp(n->path, c->root, dl) &&
+               !cgroupfs_delegatable(slash ? slash + 1 : n->path);
+}
+
 static void handle_free(struct handle *h)
 {
         if (h->fd >= 0)
                 close(h->fd);
         free(h->text);
+        free(h->ns_root);
         view_close(h->vh);
         pthread_mutex_destroy(&h->lock);
         free(h);
@@ -594,6 +614,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
         if (n->kind != NODE_FILE && n->kind != NODE_FRIENDLY) {
                 fuse_reply_err(req, n->kind == NODE_SELF ? ELOOP : EISDIR);
+                return;
+        }
+        if ((fi->flags & O_ACCMODE) != O_RDONLY && ns_root_guarded(n, &caller_)) {
+                fuse_reply_err(req, EPERM);
                 return;
         }
         h = calloc(1, sizeof(*h));
@@ -612,6 +636,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 h->pids = !strcmp(base, "cgroup.procs") || !strcmp(base, "cgroup.threads");
                 if (r >= 0 && h->pids)
                         r = pidns_of(caller_.pid, &h->ns);
+                if (r >= 0 && h->pids && caller_.namespaced && cgroupfs_nsdelegate() && !(h->ns_root = strdup(caller_.root)))
+                        r = -ENOMEM;
         } else
                 r = view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh);
         if (r < 0) {
@@ -731,6 +757,13 @@ static int write_pid(fuse_req_t req, struct handle *h, const char *buf, size_t s
         global = local == 0 ? fuse_req_ctx(req)->pid : pidns_to_global(&h->ns, (pid_t)local);
         if (global < 0)
                 return global;
+        /* nsdelegate: a move from outside the namespace's subtree is ENOENT, as the kernel says. */
+        if (h->ns_root) {
+                char cg[PATH_MAX];
+
+                if (caller_cgroup(global, cg, sizeof(cg)) < 0 || !path_within(cg, h->ns_root))
+                        return -ENOENT;
+        }
         r = snprintf(value, sizeof(value), "%d", (int)global);
         r = cgroupfs_write_fd(h->fd, value, (size_t)r);
         return r < 0 ? r : (int)size;

@@ -75,11 +75,16 @@ def run(op, path, args):
     raise SystemExit("sys.py: unknown op " + op)
 
 
-def main():
+def answer(op, path, args):
+    """The result of one op as a word: what run() returns, or the errno name it failed with."""
     try:
-        out = run(sys.argv[1], sys.argv[2], sys.argv[3:])
+        return run(op, path, args)
     except OSError as e:
-        out = errno.errorcode.get(e.errno, str(e.errno))
+        return errno.errorcode.get(e.errno, str(e.errno))
+
+
+def main():
+    out = answer(sys.argv[1], sys.argv[2], sys.argv[3:])
     sys.stdout.write(out if out.endswith("\n") or not out else out + "\n")
 
 
