@@ -90,10 +90,15 @@ unmount_view() {
         rm -f "$LOG" "$STATE"
 }
 
-# A throw-away system user, removed by unmount_view.
+# A throw-away system user, removed by unmount_view. Where /etc is read-only
+# (the test VM shares the host's root read-only) it is "nobody".
 make_user() {
         local u=cgvt$1$$
         u=${u:0:31}
+        if [ ! -w /etc/passwd ]; then
+                echo nobody
+                return
+        fi
         useradd --system --no-create-home --shell /usr/sbin/nologin "$u" > /dev/null
         echo "USER=$u" >> "$STATE"
         echo "$u"

@@ -5,6 +5,7 @@
 usage: sys.py OP PATH [ARG...]
 prints the result ("OK", the data read, an entry list) or the errno name ("EINVAL").
 """
+import ctypes
 import errno
 import os
 import sys
@@ -72,6 +73,12 @@ def run(op, path, args):
         return os.readlink(path)
     if op == "access":
         return "OK" if os.access(path, {"r": os.R_OK, "w": os.W_OK, "x": os.X_OK}[args[0]]) else "EACCES"
+    if op == "access_errno":  # access(2) with its errno: "access" says EACCES for every failure
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.access(path.encode(), {"r": os.R_OK, "w": os.W_OK, "x": os.X_OK}[args[0]]) < 0:
+            e = ctypes.get_errno()
+            raise OSError(e, os.strerror(e), path)
+        return "OK"
     raise SystemExit("sys.py: unknown op " + op)
 
 
