@@ -89,11 +89,16 @@ in_container() {
         sleep 60 &
         outsider=$!
         echo "$outsider" > "$T/other/cgroup.procs"
-        run in_container "$T/ct" bash -c "$SYS write $M/cgroup.max.depth 3; $SYS write $M/inner/cgroup.max.depth 3"
-        [ "${lines[0]}" = "$($SYS write "$T/ct/cgroup.max.depth" 3 > /dev/null; echo EPERM)" ]
-        [ "${lines[1]}" = OK ]
+        # the same namespaced caller, through the view and straight to the kernel
+        run in_container "$T/ct" bash -c "$SYS write $M/cgroup.max.depth 3; $SYS write $T/ct/cgroup.max.depth 3
+                $SYS write $M/inner/cgroup.max.depth 3; $SYS write $T/ct/inner/cgroup.max.depth 3"
+        [ "${lines[0]}" = EPERM ]
+        [ "${lines[1]}" = EPERM ]
+        [ "${lines[2]}" = OK ]
+        [ "${lines[3]}" = OK ]
         # the outsider is not in the container's PID namespace: use the host PID namespace, cgroup ns only
-        run sh -c "echo \$\$ > $T/ct/cgroup.procs && exec unshare --cgroup $SYS write $M/inner/cgroup.procs $outsider"
-        [ "$output" = ENOENT ]
+        run sh -c "echo \$\$ > $T/ct/cgroup.procs && exec unshare --cgroup sh -c '$SYS write $M/inner/cgroup.procs $outsider; $SYS write $T/ct/inner/cgroup.procs $outsider'"
+        [ "${lines[0]}" = ENOENT ]
+        [ "${lines[1]}" = ENOENT ]
         kill "$outsider"
 }
