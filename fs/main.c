@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* cgview: mount a friendlier view of the cgroup v2 hierarchy. */
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "caller.h"
 #include "cgroupfs.h"
+#include "grants.h"
 #include "log.h"
 #include "node.h"
 #include "ops.h"
@@ -56,6 +58,11 @@ static int option_proc(void *data, const char *arg, int key, struct fuse_args *o
         }
 }
 
+static void on_sighup(int sig)
+{
+        grants_reload_soon();
+}
+
 static void usage(const char *prog)
 {
         printf("usage: %s [options] MOUNTPOINT\n\n"
@@ -66,7 +73,7 @@ static void usage(const char *prog)
                "                           mount in /proc/self/mountinfo)\n"
                "    -o visibility=delegated|all\n"
                "                           what non-root callers see (default: delegated)\n"
-               "    -o policy=FILE         grant file (not supported yet)\n"
+               "    -o policy=FILE         grant file (SPEC 5.4); SIGHUP reloads it\n"
                "    -f                     stay in the foreground\n"
                "    -h, --help             this help\n"
                "    -V, --version          print the version\n\n",
@@ -119,10 +126,6 @@ int main(int argc, char *argv[])
                 fprintf(stderr, "cgview: visibility=%s: must be \"delegated\" or \"all\"\n", o.visibility);
                 goto out_args;
         }
-        if (o.policy) {
-                fprintf(stderr, "cgview: policy=%s: grant files are not supported by this version\n", o.policy);
-                goto out_args;
-        }
 
         if (o.cgroup_root)
                 snprintf(root, sizeof(root), "%s", o.cgroup_root);
@@ -147,6 +150,10 @@ int main(int argc, char *argv[])
                 goto out_args;
         }
         visibility_set_all(o.visibility && !strcmp(o.visibility, "all"));
+        if (grants_load(o.policy) < 0) {
+                fprintf(stderr, "cgview: policy=%s: not loaded, see above\n", o.policy);
+                goto out_args;
+        }
         if (node_init() < 0)
                 goto out_args;
 
@@ -160,6 +167,8 @@ int main(int argc, char *argv[])
                 goto out_args;
         if (fuse_set_signal_handlers(se) != 0)
                 goto out_session;
+        /* SIGHUP reloads the grants instead of ending the session. */
+        sigaction(SIGHUP, &(struct sigaction){ .sa_handler = on_sighup }, NULL);
         if (fuse_session_mount(se, o.mountpoint) != 0)
                 goto out_signals;
         if (fuse_daemonize(cmd.foreground) != 0)

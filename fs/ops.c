@@ -17,6 +17,7 @@
 #include "pidns.h"
 #include "ops.h"
 #include "util.h"
+#include "grants.h"
 #include "view.h"
 #include "visibility.h"
 
@@ -34,6 +35,7 @@ struct handle {
         bool pids;               /* NODE_FILE: cgroup.procs or cgroup.threads */
         struct pidns ns;         /* the opener's PID namespace */
         char *ns_root;           /* nsdelegate: processes may move only within this cgroup (SPEC 5.3) */
+        struct caller *granted;  /* opened by grant: moves are checked against it at write */
         char *text;              /* NODE_FILE in a foreign PID namespace: the translated list */
         size_t len;
         struct view_handle *vh;  /* NODE_FRIENDLY */
@@ -95,6 +97,31 @@ static int caller_from_req(fuse_req_t req, struct caller *c)
                         return;                                                      \
                 }                                                                    \
         } while (0)
+
+/* What a grant must give to write a file of a cgroup: the delegation files of a subtree's root, limits only below it. */
+static unsigned grant_needed(const char *file)
+{
+        return !strcmp(file, "cgroup.procs") || !strcmp(file, "cgroup.threads") ||
+                               !strcmp(file, "cgroup.subtree_control")
+                       ? POLICY_MANAGE
+                       : POLICY_MANAGE_BELOW;
+}
+
+/* The kernel refused the caller; a grant may allow it, done with the daemon's rights (SPEC 5.4). */
+static bool refused_but_granted(int r, const struct caller *c, const char *cgroup, unsigned need)
+{
+        return (r == -EACCES || r == -EPERM) && (grants_rights(c, cgroup) & need);
+}
+
+/* Evaluate expr with the daemon's own credentials, then act as the caller again. */
+#define AS_DAEMON(expr)                                 \
+        ({                                              \
+                caller_restore();                       \
+                __typeof__(expr) r_ = (expr);           \
+                if (caller_become(&caller_) < 0)        \
+                        abort();                        \
+                r_;                                     \
+        })
 
 /* ---- nodes and their attributes ---- */
 
@@ -457,8 +484,11 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
         /* A hidden name answers as a free one would: EACCES where the caller may not create. */
         if (r == -ENOENT)
                 r = cgroupfs_access(p->path, W_OK | X_OK) < 0 ? -EACCES : -EEXIST;
-        if (r >= 0)
+        if (r >= 0) {
                 r = cgroupfs_mkdir(path, mode);
+                if (refused_but_granted(r, &caller_, p->path, POLICY_MANAGE))
+                        r = AS_DAEMON(cgroupfs_mkdir(path, mode));
+        }
         if (r < 0) {
                 fuse_reply_err(req, -r);
                 return;
@@ -477,8 +507,11 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
         r = real_child(p, &caller_, name, &path);
         if (r == -EPERM && p->kind == NODE_CGROUP && !strcmp(name, "self"))
                 r = -ENOTDIR;
-        if (r >= 0)
+        if (r >= 0) {
                 r = cgroupfs_rmdir(path);
+                if (refused_but_granted(r, &caller_, path, POLICY_MANAGE_BELOW))
+                        r = AS_DAEMON(cgroupfs_rmdir(path));
+        }
         fuse_reply_err(req, -r);
 }
 
@@ -600,6 +633,7 @@ static void handle_free(struct handle *h)
                 close(h->fd);
         free(h->text);
         free(h->ns_root);
+        free(h->granted);
         view_close(h->vh);
         pthread_mutex_destroy(&h->lock);
         free(h);
@@ -631,15 +665,32 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         if (n->kind == NODE_FILE) {
                 const char *base = strrchr(n->path, '/') ? strrchr(n->path, '/') + 1 : n->path;
 
-                r = cgroupfs_open(n->path, fi->flags & (O_ACCMODE | O_APPEND | O_TRUNC | O_NONBLOCK));
-                h->fd = r;
+                int flags = fi->flags & (O_ACCMODE | O_APPEND | O_TRUNC | O_NONBLOCK);
+                char dir[PATH_MAX];
+
+                snprintf(dir, sizeof(dir), "%.*s", base > n->path ? (int)(base - n->path - 1) : 0, n->path);
+                r = cgroupfs_open(n->path, flags);
                 h->pids = !strcmp(base, "cgroup.procs") || !strcmp(base, "cgroup.threads");
+                if ((flags & O_ACCMODE) != O_RDONLY && refused_but_granted(r, &caller_, dir, grant_needed(base))) {
+                        r = AS_DAEMON(cgroupfs_open(n->path, flags));
+                        if (r >= 0 && h->pids && !(h->granted = malloc(sizeof(caller_)))) {
+                                close(r);
+                                r = -ENOMEM;
+                        }
+                        if (h->granted)
+                                *h->granted = caller_;
+                }
+                h->fd = r;
                 if (r >= 0 && h->pids)
                         r = pidns_of(caller_.pid, &h->ns);
                 if (r >= 0 && h->pids && caller_.namespaced && cgroupfs_nsdelegate() && !(h->ns_root = strdup(caller_.root)))
                         r = -ENOMEM;
         } else
+        {
                 r = view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh);
+                if ((fi->flags & O_ACCMODE) != O_RDONLY && refused_but_granted(r, &caller_, n->path, POLICY_MANAGE_BELOW))
+                        r = AS_DAEMON(view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh));
+        }
         if (r < 0) {
                 handle_free(h);
                 fuse_reply_err(req, -r);
@@ -757,12 +808,17 @@ static int write_pid(fuse_req_t req, struct handle *h, const char *buf, size_t s
         global = local == 0 ? fuse_req_ctx(req)->pid : pidns_to_global(&h->ns, (pid_t)local);
         if (global < 0)
                 return global;
-        /* nsdelegate: a move from outside the namespace's subtree is ENOENT, as the kernel says. */
-        if (h->ns_root) {
+        if (h->ns_root || h->granted) {
                 char cg[PATH_MAX];
 
-                if (caller_cgroup(global, cg, sizeof(cg)) < 0 || !path_within(cg, h->ns_root))
+                if (caller_cgroup(global, cg, sizeof(cg)) < 0)
+                        return -ESRCH;
+                /* nsdelegate: a move from outside the namespace's subtree is ENOENT, as the kernel says. */
+                if (h->ns_root && !path_within(cg, h->ns_root))
                         return -ENOENT;
+                /* A grant moves processes within the managed subtree only. */
+                if (h->granted && !(grants_rights(h->granted, cg) & POLICY_MANAGE))
+                        return -EACCES;
         }
         r = snprintf(value, sizeof(value), "%d", (int)global);
         r = cgroupfs_write_fd(h->fd, value, (size_t)r);

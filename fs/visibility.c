@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cgroupfs.h"
+#include "grants.h"
 #include "log.h"
 #include "util.h"
 #include "visibility.h"
@@ -184,7 +185,7 @@ static bool on_the_way(const struct caller *c, const char *path)
 
 bool visibility_subtree(const struct caller *c, const char *path)
 {
-        return show_all || c->uid == 0 || delegated(c, path);
+        return show_all || c->uid == 0 || delegated(c, path) || (grants_rights(c, path) & POLICY_READ);
 }
 
 bool visibility_cgroup(const struct caller *c, const char *path)
@@ -193,7 +194,7 @@ bool visibility_cgroup(const struct caller *c, const char *path)
 
         if (show_all || c->uid == 0 || !strcmp(path, c->root))
                 return true;
-        if (delegated(c, path))
+        if (delegated(c, path) || (grants_rights(c, path) & POLICY_READ) || grants_on_the_way(c, path))
                 return true;
         /* Its own cgroup and the ancestors on the way to it. */
         if (caller_cgroup(c->pid, own, sizeof(own)) >= 0 && path_within(own, path))

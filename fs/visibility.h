@@ -6,7 +6,8 @@
  * any other caller sees only its own cgroup and its ancestors, cgroups
  * delegated to it (the directory owned by its uid, or by a group it is in
  * with group write permission), their descendants, and the ancestors on the
- * way to one. Everything else answers ENOENT, as if it did not exist.
+ * way to one, and what the policy file grants it (read or manage) with the
+ * way down to that. Everything else answers ENOENT, as if it did not exist.
  */
 #pragma once
 
