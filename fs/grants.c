@@ -92,8 +92,7 @@ void grants_reload_soon(void)
         reload = 1;
 }
 
-/* A reload asked by SIGHUP, done by the first request after it. */
-static void maybe_reload(void)
+void grants_refresh(void)
 {
         struct policy *p, *old;
 
@@ -126,7 +125,6 @@ unsigned grants_rights(const struct caller *c, const char *cgroup)
         struct policy_subject s;
         unsigned r;
 
-        maybe_reload();
         if (!current)
                 return 0;
         subject(c, &s, gids);

@@ -17,6 +17,9 @@ int grants_load(const char *file);
 /* Ask for a reload at the next request (async-signal-safe). */
 void grants_reload_soon(void);
 
+/* Do a reload asked for; called with the daemon's own credentials, before acting as a caller. */
+void grants_refresh(void);
+
 /* The rights c has on cgroup by grant (POLICY_* bits), and whether it is on the way to a granted subtree. */
 unsigned grants_rights(const struct caller *c, const char *cgroup);
 bool grants_on_the_way(const struct caller *c, const char *cgroup);

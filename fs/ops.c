@@ -81,7 +81,8 @@ static int caller_from_req(fuse_req_t req, struct caller *c)
                         n = 0; /* the process is gone: act with its primary group only */
         }
         c->ngroups = n;
-        /* Before becoming the caller: placing its namespace needs the daemon's capabilities. */
+        /* Before becoming the caller: these need the daemon's rights. */
+        grants_refresh();
         n = caller_locate(c);
         return n < 0 ? n : caller_become(c);
 }

@@ -42,7 +42,8 @@ mount_view() {
         for c in $(cat "$T/cgroup.controllers"); do
                 echo "+$c" > "$T/cgroup.subtree_control"
         done
-        "$CGVIEW" -f -o cgroup_root="$T" "$M" 2> "$LOG" &
+        # shellcheck disable=SC2086 # CGVIEW_OPTS: extra options, word-split on purpose
+        "$CGVIEW" -f -o cgroup_root="$T" ${CGVIEW_OPTS:-} "$M" 2> "$LOG" &
         echo "PID=$!" >> "$STATE"
         for _ in $(seq 100); do
                 grep -q " $M fuse.cgview " /proc/mounts && return 0

@@ -410,6 +410,17 @@ def read(path):
         return f.read()
 
 
+# What a hugetlb.*.max file reads before anyone writes it: the page counter's maximum in bytes.
+# Writing it back reads "max": both mean no limit, so a state holds either as "max".
+PAGE = os.sysconf("SC_PAGE_SIZE")
+KERNEL_UNLIMITED = str((2 ** 63 - 1) // PAGE * PAGE)
+
+
+def value_of(path):
+    value = read(path).strip()
+    return "max" if value == KERNEL_UNLIMITED else value
+
+
 def is_value_file(name):
     return name in ("cgroup.max.depth", "cgroup.max.descendants", "cgroup.subtree_control",
                     "cgroup.freeze") or (name.startswith("hugetlb.") and name.endswith("max"))
@@ -545,7 +556,7 @@ class Matrix:
                 key = os.path.normpath(os.path.join(rel, name))
                 st[key] = (s.st_mode, s.st_uid, s.st_gid)
                 if name and is_value_file(name):
-                    st[key] += (read(p).strip(),)
+                    st[key] += (value_of(p),)
             st[os.path.normpath(rel) + "/xattrs"] = tuple(sorted(os.listxattr(d, follow_symlinks=False)))
         return st
 
