@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
@@ -80,6 +81,35 @@ static int read_cgroup_line(pid_t pid, char *buf, size_t n)
         }
         fclose(f);
         return r;
+}
+
+int caller_groups(pid_t pid, gid_t *groups, int max)
+{
+        char path[64], buf[8192], *line;
+        ssize_t len;
+        int fd, n = 0;
+
+        /* One open and one read: libfuse's fuse_req_getgroups() reads the file twice over. */
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -ESRCH;
+        len = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (len <= 0)
+                return -ESRCH;
+        buf[len] = 0;
+        line = strstr(buf, "\nGroups:");
+        if (!line)
+                return -ESRCH;
+        for (char *p = line + 8, *end; n < max; p = end) {
+                unsigned long g = strtoul(p, &end, 10);
+
+                if (end == p)
+                        break;
+                groups[n++] = (gid_t)g;
+        }
+        return n;
 }
 
 bool path_within(const char *path, const char *root)

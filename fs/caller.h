@@ -45,6 +45,9 @@ void caller_restore(void);
  * /proc/<pid>/ns/cgroup, and more only for a namespace not seen before. */
 int caller_locate(struct caller *c);
 
+/* The supplementary groups of pid (at most max; the rest are not acted with). */
+int caller_groups(pid_t pid, gid_t *groups, int max);
+
 /* The caller's cgroup path relative to the served root ("" for the root
  * itself, "a/b" below it); -ENOENT when it lives outside the served tree. */
 int caller_cgroup(pid_t pid, char *buf, size_t n);

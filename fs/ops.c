@@ -71,12 +71,8 @@ static int caller_from_req(fuse_req_t req, struct caller *c)
         c->pid = ctx->pid;
         /* Root's supplementary groups change nothing it may do: skip the /proc read. */
         if (c->uid != 0) {
-                n = fuse_req_getgroups(req, CALLER_MAX_GROUPS, c->groups);
-                if (n > CALLER_MAX_GROUPS) {
-                        log_warn("pid %d has %d groups, acting with the first %d", (int)c->pid, n,
-                                 CALLER_MAX_GROUPS);
-                        n = CALLER_MAX_GROUPS;
-                }
+                /* More groups than CALLER_MAX_GROUPS: acting with fewer only ever gives fewer rights. */
+                n = caller_groups(c->pid, c->groups, CALLER_MAX_GROUPS);
                 if (n < 0)
                         n = 0; /* the process is gone: act with its primary group only */
         }

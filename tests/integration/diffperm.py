@@ -297,8 +297,8 @@ UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "P": 1 <
 def size_value(text):
     """A size as the kernel ("4194304", "max") or the view ("4M", "1.5G") prints it, in bytes."""
     text = text.strip()
-    if text in ERRNAMES or text == "max":
-        return text
+    if text in ("max", KERNEL_UNLIMITED):  # the kernel's "no limit", as a number before any write
+        return "max"
     unit = text[-1].upper() if text[-1].isalpha() else ""
     number = text[:-1] if unit else text
     whole, _, frac = number.partition(".")
