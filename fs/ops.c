@@ -12,18 +12,19 @@
 
 #include "caller.h"
 #include "cgroupfs.h"
+#include "grants.h"
 #include "log.h"
 #include "node.h"
-#include "pidns.h"
 #include "ops.h"
+#include "pidns.h"
 #include "util.h"
-#include "grants.h"
 #include "view.h"
 #include "visibility.h"
 
 /*
  * Nothing is cached by the kernel yet: every lookup and getattr comes here,
- * so no caller can be answered from what another caller looked up (SPEC 5.2).
+ * so no caller is answered from what another caller looked up (SPEC 5.2),
+ * and the top of the mount is each caller's own view root (SPEC 5.3).
  */
 #define ENTRY_TIMEOUT 0.0
 #define ATTR_TIMEOUT 0.0
