@@ -10,6 +10,7 @@
  * memcmp plus a look at the byte after the shorter path.
  */
 #include "policy.h"
+#include "span.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -42,38 +43,13 @@ struct builder {
         size_t used, size;
 };
 
-struct span {
-        const char *p;
-        size_t len;
-};
-
 /* ---- spans ------------------------------------------------------------- */
-
-static bool is_blank(char c)
-{
-        return c == ' ' || c == '\t';
-}
 
 static bool is_control(char c)
 {
         unsigned char u = (unsigned char) c;
 
         return u < 0x20 || u == 0x7f;
-}
-
-static bool is_digit(char c)
-{
-        return c >= '0' && c <= '9';
-}
-
-static struct span span_skip(struct span s, size_t n)
-{
-        return (struct span){ s.p + n, s.len - n };
-}
-
-static bool span_eq(struct span s, const char *word)
-{
-        return s.len == strlen(word) && memcmp(s.p, word, s.len) == 0;
 }
 
 /* If s starts with prefix, drops it and returns true. */
@@ -84,23 +60,6 @@ static bool span_chop(struct span *s, const char *prefix)
         if (s->len < n || memcmp(s->p, prefix, n) != 0)
                 return false;
         *s = span_skip(*s, n);
-        return true;
-}
-
-/* The next line without its "\n" or "\r\n"; false at the end. */
-static bool next_line(struct span *s, struct span *ret)
-{
-        const char *nl;
-        size_t n;
-
-        if (s->len == 0)
-                return false;
-        nl = memchr(s->p, '\n', s->len);
-        n = nl ? (size_t) (nl - s->p) : s->len;
-        *ret = (struct span){ s->p, n };
-        *s = span_skip(*s, nl ? n + 1 : n);
-        if (ret->len > 0 && ret->p[ret->len - 1] == '\r')
-                ret->len--;
         return true;
 }
 
@@ -371,7 +330,7 @@ int policy_parse(const char *text, size_t len, const struct policy_resolver *res
         struct policy *p = NULL;
         int r = 0;
 
-        while (r == 0 && next_line(&rest, &line)) {
+        while (r == 0 && next_line_crlf(&rest, &line)) {
                 if (lineno == UINT_MAX) {
                         reason = "too many lines";
                         r = -EINVAL;

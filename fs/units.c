@@ -10,6 +10,7 @@
  * hand it over whole, so a short caller buffer is never half written.
  */
 #include "units.h"
+#include "span.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -24,35 +25,15 @@ const char *const units_io_keys[UNITS_IO_NKEYS] = { "rbps", "wbps", "riops", "wi
 
 /* ---- spans ------------------------------------------------------------ */
 
-struct span {
-        const char *p;
-        size_t len;
-};
-
 /* Our own classes: <ctype.h> depends on the locale and takes int, not char. */
 static bool is_space(char c)
 {
         return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-static bool is_blank(char c)
-{
-        return c == ' ' || c == '\t';
-}
-
-static bool is_digit(char c)
-{
-        return c >= '0' && c <= '9';
-}
-
 static char to_lower(char c)
 {
         return c >= 'A' && c <= 'Z' ? (char) (c - 'A' + 'a') : c;
-}
-
-static struct span span_skip(struct span s, size_t n)
-{
-        return (struct span){ s.p + n, s.len - n };
 }
 
 static struct span skip_space(struct span s)
@@ -74,11 +55,6 @@ static struct span span_trim(struct span s)
 static struct span span_input(const char *s)
 {
         return span_trim((struct span){ s, strlen(s) });
-}
-
-static bool span_eq(struct span s, const char *word)
-{
-        return s.len == strlen(word) && memcmp(s.p, word, s.len) == 0;
 }
 
 /* ASCII case-insensitive; word is lower case. */
@@ -111,21 +87,6 @@ static bool next_token(struct span *s, struct span *ret)
         if (i == j)
                 return false;
         *ret = (struct span){ s->p - (j - i), j - i };
-        return true;
-}
-
-/* The next line of kernel text, without its '\n'; false at the end. */
-static bool next_line(struct span *s, struct span *ret)
-{
-        const char *nl;
-        size_t n;
-
-        if (s->len == 0)
-                return false;
-        nl = memchr(s->p, '\n', s->len);
-        n = nl ? (size_t) (nl - s->p) : s->len;
-        *ret = (struct span){ s->p, n };
-        *s = span_skip(*s, nl ? n + 1 : n);
         return true;
 }
 

@@ -7,9 +7,9 @@
  * splits paths into components, over pseudo-random rules from a fixed seed.
  */
 #include "policy.h"
+#include "tap.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,35 +25,7 @@
 #define RMB (R | M | MB)
 #define RANDOM_ROUNDS 3000
 
-/* ---- a tiny TAP helper ------------------------------------------------- */
-
-static unsigned n_tests, n_failed;
-
-static bool __attribute__((format(printf, 2, 3))) ok(bool pass, const char *fmt, ...)
-{
-        va_list ap;
-
-        n_tests++;
-        if (!pass)
-                n_failed++;
-        printf("%sok %u - ", pass ? "" : "not ", n_tests);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        putchar('\n');
-        return pass;
-}
-
-static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
-{
-        va_list ap;
-
-        fputs("# ", stdout);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        putchar('\n');
-}
+/* ---- quoting inputs for TAP lines --------------------------------------- */
 
 /* n bytes of s quoted and escaped for one TAP line (no newline, no '#'). */
 static const char *shown(const char *s, size_t n)
@@ -825,8 +797,5 @@ int main(void)
         test_rights();
         test_reference();
 
-        printf("1..%u\n", n_tests);
-        if (n_failed)
-                diag("%u of %u tests failed", n_failed, n_tests);
-        return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return tap_finish();
 }

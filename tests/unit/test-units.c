@@ -7,9 +7,9 @@
  * values from a fixed seed, so a failure reproduces.
  */
 #include "units.h"
+#include "tap.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,35 +21,7 @@
 #define RANDOM_ROUNDS 4000
 #define UNUSED __attribute__((unused))
 
-/* ---- a tiny TAP helper ------------------------------------------------- */
-
-static unsigned n_tests, n_failed;
-
-static bool __attribute__((format(printf, 2, 3))) ok(bool pass, const char *fmt, ...)
-{
-        va_list ap;
-
-        n_tests++;
-        if (!pass)
-                n_failed++;
-        printf("%sok %u - ", pass ? "" : "not ", n_tests);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        putchar('\n');
-        return pass;
-}
-
-static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
-{
-        va_list ap;
-
-        fputs("# ", stdout);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        putchar('\n');
-}
+/* ---- quoting inputs for TAP lines --------------------------------------- */
 
 /* The input quoted and escaped for one TAP line (no newline, no '#'). */
 static const char *show(const char *s)
@@ -1276,8 +1248,5 @@ int main(void)
         test_io_weight();
         test_kernel_text();
 
-        printf("1..%u\n", n_tests);
-        if (n_failed)
-                diag("%u of %u tests failed", n_failed, n_tests);
-        return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return tap_finish();
 }

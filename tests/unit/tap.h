@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tap: a tiny TAP producer for the unit tests. ok() prints one numbered
+ * result, diag() a "# " comment; tap_finish() prints the plan at the end
+ * ("1..N"), says how many failed and returns the exit status for main().
+ * The counters are per test program: include this from one file only.
+ */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static unsigned n_tests, n_failed;
+
+static inline bool __attribute__((format(printf, 2, 3))) ok(bool pass, const char *fmt, ...)
+{
+        va_list ap;
+
+        n_tests++;
+        if (!pass)
+                n_failed++;
+        printf("%sok %u - ", pass ? "" : "not ", n_tests);
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+        putchar('\n');
+        return pass;
+}
+
+static inline void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
+{
+        va_list ap;
+
+        fputs("# ", stdout);
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+        putchar('\n');
+}
+
+static inline int tap_finish(void)
+{
+        printf("1..%u\n", n_tests);
+        if (n_failed)
+                diag("%u of %u tests failed", n_failed, n_tests);
+        return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
