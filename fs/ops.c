@@ -679,8 +679,9 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                                 *h->granted = caller_;
                 }
                 h->fd = r;
+                /* /proc/<pid>/ns of a caller in a user namespace is not the caller's to stat. */
                 if (r >= 0 && h->pids)
-                        r = pidns_of(caller_.pid, &h->ns);
+                        r = AS_DAEMON(pidns_of(caller_.pid, &h->ns));
                 if (r >= 0 && h->pids && caller_.namespaced && cgroupfs_nsdelegate() && !(h->ns_root = strdup(caller_.root)))
                         r = -ENOMEM;
         } else

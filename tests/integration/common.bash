@@ -54,17 +54,21 @@ mount_view() {
         return 1
 }
 
-# Move every process out of a cgroup tree and remove it, deepest first.
+# Kill every process of a cgroup tree and remove it, deepest first.
 cg_remove_tree() {
         local dir=$1 d pid
         [ -d "$dir" ] || return 0
-        while read -r d; do
-                echo 0 > "$d/cgroup.freeze" 2> /dev/null || true
-                while read -r pid; do
+        if [ -f "$dir/cgroup.kill" ]; then
+                echo 1 > "$dir/cgroup.kill"
+        else
+                for pid in $(find "$dir" -name cgroup.procs -exec cat {} +); do
                         kill -9 "$pid" 2> /dev/null || true
-                done < "$d/cgroup.procs"
-        done < <(find "$dir" -depth -type d)
-        sleep 0.1
+                done
+        fi
+        for _ in $(seq 50); do
+                grep -q 'populated 0' "$dir/cgroup.events" 2> /dev/null && break
+                sleep 0.1
+        done
         find "$dir" -depth -type d -exec rmdir {} \; 2> /dev/null || true
         [ ! -d "$dir" ]
 }

@@ -26,16 +26,20 @@ setup_file() {
 }
 
 teardown_file() {
-        local g
+        local g t
         g=$(sed -n 's/^GROUP=//p' "$STATE" 2> /dev/null)
+        t=$(sed -n 's/^T=//p' "$STATE" 2> /dev/null)
+        # Whatever a dead driver left in the tree: its namespace holders, workers, sleepers.
+        # (cg_remove_tree kills while it reads cgroup.procs and can miss one of two PIDs.)
+        [ -z "$t" ] || echo 1 > "$t/cgroup.kill" 2> /dev/null || true
         unmount_view
         [ -z "$g" ] || groupdel "$g" 2> /dev/null || true
 }
 
-# The driver ran to its summary line; otherwise show why not.
+# The driver ran to its summary line; otherwise say why not.
 matrix_complete() {
         grep -q '^summary ' "$MATRIX" && return 0
-        sed 's/^/# /' "$MATRIX.err" >&3
+        cat "$MATRIX.err"
         return 1
 }
 
@@ -45,13 +49,13 @@ caller_agrees() {
         matrix_complete
         reason=$(sed -n "s/^skip $caller: //p" "$MATRIX")
         [ -z "$reason" ] || skip "$reason"
-        ! awk -v c="$caller" '$1 == c && ($6 == "DIFF" || ($6 == "hidden" && NF > 6))' "$MATRIX" | grep .
+        ! awk -v c="$caller" '$1 == c && $6 == "DIFF"' "$MATRIX" | grep .
 }
 
 @test "differential permission matrix: 0 differences" {
         matrix_complete
         sed 's/^/# /' "$MATRIX" >&3
-        [ -s "$MATRIX.err" ] && sed 's/^/# stderr: /' "$MATRIX.err" >&3
+        if [ -s "$MATRIX.err" ]; then sed 's/^/# stderr: /' "$MATRIX.err" >&3; fi
         sed -n 's/^summary cells=\([0-9]*\) differences=\([0-9]*\) na=\([0-9]*\)$/# \1 cells, \2 differences, \3 not applicable/p' "$MATRIX" >&3
         grep -q '^summary .* differences=0 ' "$MATRIX"
 }

@@ -13,7 +13,8 @@ except where SPEC 5.2/5.3 hide the target from the caller: then it is ENOENT.
 usage: diffperm.py --root T --mount M --users A B C --group G   (as root)
        diffperm.py --worker   (internal: one caller's syscall server)
 
-stdout: one line per cell, then "summary cells=N differences=N na=N".
+stdout: one line per cell ("caller op target cgroupfs-result view-result verdict (why)"),
+then "differences: op, kind: caller/target..." lines, then "summary cells=N differences=N na=N".
 """
 import argparse
 import errno
@@ -27,7 +28,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"
@@ -35,8 +36,12 @@ OUTSIDE = "outside"   # $T/outside: a cgroup outside both copies, where moved pr
 HOLDERS = "holders"   # $T/holders: where the namespace holders wait, out of the copies
 COPIES = ("raw", "view")
 DELEG_FILES = ("cgroup.procs", "cgroup.subtree_control", "cgroup.threads")
-ERRNAMES = set(errno.errorcode.values()) | {"TIMEOUT"}
+ERRNAMES = set(errno.errorcode.values()) | {"TIMEOUT", "WORKER-DIED"}
 WORKER_TIMEOUT = 10.0
+# What a hugetlb.*.max file reads before anyone writes it: the page counter's maximum in bytes.
+# Writing it back reads "max": both mean no limit, and a state records either as "max".
+PAGE = os.sysconf("SC_PAGE_SIZE")
+KERNEL_UNLIMITED = str((2 ** 63 - 1) // PAGE * PAGE)
 
 
 def load_sys():
@@ -67,12 +72,11 @@ class Cgroup:
     controllers: bool = False       # +hugetlb in its cgroup.subtree_control (then it holds no process)
     world_writable: bool = False    # o+w on the dir and every writable file, still delegated to nobody
     limit: str = ""                 # hugetlb.2MB.max written at build time
-    ns_root: bool = False           # the namespaced caller's cgroup namespace root
 
 
 FIXTURE = [
     Cgroup("", controllers=True),
-    Cgroup("deleg", delegate_user="A", controllers=True, ns_root=True),
+    Cgroup("deleg", delegate_user="A", controllers=True),
     Cgroup("deleg/child", creator="A", limit="2097152"),
     Cgroup("deleg/sibling"),
     Cgroup("grp", delegate_group="G"),
@@ -91,7 +95,7 @@ class Caller:
     name: str
     user: str = ""                  # a user key ("A"...), "" for root
     home: str = ""                  # cgroup in each copy its processes run in; "": outside the tree
-    ns_root: str = ""               # cgroup in each copy that is its user+cgroup namespace's root
+    ns_root: str = None             # cgroup in each copy that is its user+cgroup namespace's root
     why: str = ""
     # filled in by Matrix.setup
     uid: int = 0
@@ -101,7 +105,7 @@ class Caller:
 
     def ids_inside(self):
         """uid and gid as the caller names them: itself is 0:0 in its user namespace (--map-root-user)."""
-        return (0, 0) if self.ns_root else (self.uid, self.gid)
+        return (0, 0) if self.ns_root is not None else (self.uid, self.gid)
 
 
 CALLERS = [
@@ -129,10 +133,9 @@ def visible(caller, cg, delegated):
     root of the mount and nothing above it."
     delegated: the cgroups whose directory the caller's uid or one of its groups owns.
     """
-    ns_root = caller_view_root(caller)
-    if ns_root and not under(cg, ns_root):
+    if caller.ns_root is not None and not under(cg, caller_view_root(caller)):
         return False
-    if caller.uid == 0 and not ns_root:
+    if caller.uid == 0 and caller.ns_root is None:
         return True
     anchors = ([join("view", caller.home)] if caller.home else []) + delegated
     return any(under(cg, a) or under(a, cg) for a in anchors)
@@ -140,7 +143,7 @@ def visible(caller, cg, delegated):
 
 def caller_view_root(caller):
     """The cgroup that is the root of the mount for this caller, relative to the mount's root cgroup."""
-    return join("view", caller.ns_root) if caller.ns_root else ""
+    return join("view", caller.ns_root) if caller.ns_root is not None else ""
 
 
 def view_path(mount, caller, cg_path):
@@ -151,7 +154,7 @@ def view_path(mount, caller, cg_path):
     caller uses the host's name, which must not resolve ("nothing above it").
     """
     root = caller_view_root(caller)
-    if root and under(cg_path, root):
+    if under(cg_path, root):
         cg_path = cg_path[len(root):].lstrip("/")
     return os.path.join(mount, cg_path) if cg_path else mount
 
@@ -217,7 +220,7 @@ class Op:
     args: object = None            # a list, PerSide(raw args, view args), or f(side, target) -> list
     mutates: bool = True
     names_target: bool = False     # acts on the target's name in its parent (rmdir, rename)
-    compare: str = "exact"         # "exact", "listing", "size"
+    compare: str = "exact"         # "exact", "listing" (ls), "size" (a limit), "count" (PIDs differ by copy)
 
     def for_side(self, value, side):
         return getattr(value, side.copy) if isinstance(value, PerSide) else value
@@ -230,6 +233,10 @@ class Op:
     def subject(self, target):
         """The cgroup whose visibility decides the cell."""
         return target.path
+
+    def start(self, target):
+        """Where the process it moves starts (None: it moves none)."""
+        return None
 
 
 @dataclass
@@ -244,6 +251,9 @@ class Move(Op):
 
     def subject(self, target):
         return self.dst(target)
+
+    def start(self, target):
+        return self.src(target)
 
 
 def own_ids(side, target):
@@ -264,6 +274,7 @@ OPS = [
     Op("stat", "stat", mutates=False),
     Op("ls", "ls", mutates=False, compare="listing"),
     Op("read", "read", "cgroup.controllers", mutates=False),
+    Op("read_procs", "read", "cgroup.procs", mutates=False, compare="count"),
     Op("read_limit", "read", LIMIT, mutates=False, compare="size"),
     Op("write_limit", "write", LIMIT, PerSide(["4194304"], ["4M"])),
     Op("write_kernel", "write", "hugetlb.2MB.max", ["4194304"]),
@@ -303,8 +314,7 @@ def size_value(text):
     number = text[:-1] if unit else text
     whole, _, frac = number.partition(".")
     try:
-        return (int(whole) * UNITS[unit] + (int(frac) * UNITS[unit]) // 10 ** len(frac) if frac else
-                int(whole) * UNITS[unit])
+        return int(whole) * UNITS[unit] + (int(frac) * UNITS[unit] // 10 ** len(frac) if frac else 0)
     except (ValueError, KeyError):
         return "unparsable " + text
 
@@ -333,13 +343,18 @@ def results_agree(m, caller, op, target, raw, view):
         return set(view.split()) == expected_listing(m, caller, target, raw)
     if op.compare == "size":
         return size_value(raw) == size_value(view)
+    if op.compare == "count":
+        return len(raw.split()) == len(view.split())
     return raw == view
+
+
+ROW = "%-6s %-16s %-9s %-24s %-24s %s"
 
 
 def show(op, text):
     text = text.rstrip("\n")
-    if op.compare == "listing" and text not in ERRNAMES:
-        return "[%d entries]" % len(text.split())
+    if op.compare in ("listing", "count") and text not in ERRNAMES:
+        return "[%d %s]" % (len(text.split()), "entries" if op.compare == "listing" else "pids")
     if text == "":
         return '""'
     text = text.replace("\n", "\\n").replace(" ", "_")
@@ -371,19 +386,19 @@ class Worker:
 
     def start(self):
         self.proc = subprocess.Popen(self.argv, preexec_fn=self.preexec, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                     stdout=subprocess.PIPE)
 
     def call(self, syscall, path, args):
         self.proc.stdin.write((json.dumps([syscall, path, args]) + "\n").encode())
         self.proc.stdin.flush()
         ready, _, _ = select.select([self.proc.stdout], [], [], WORKER_TIMEOUT)
         line = self.proc.stdout.readline() if ready else b""
-        if not line:
-            err = "TIMEOUT" if not ready else "worker died: " + self.proc.stderr.read().decode()[-300:]
-            self.stop()
-            self.start()
-            return "TIMEOUT" if not ready else err
-        return json.loads(line)
+        if line:
+            return json.loads(line)
+        # A syscall that hangs (or a worker that died) is a result too; the next cell gets a new worker.
+        self.stop()
+        self.start()
+        return "TIMEOUT" if not ready else "WORKER-DIED"
 
     def stop(self):
         if self.proc.poll() is None:
@@ -392,6 +407,7 @@ class Worker:
 
 
 def worker_main():
+    sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
     cgsys = load_sys()
     for line in sys.stdin:
         op, path, args = json.loads(line)
@@ -410,20 +426,29 @@ def read(path):
         return f.read()
 
 
-# What a hugetlb.*.max file reads before anyone writes it: the page counter's maximum in bytes.
-# Writing it back reads "max": both mean no limit, so a state holds either as "max".
-PAGE = os.sysconf("SC_PAGE_SIZE")
-KERNEL_UNLIMITED = str((2 ** 63 - 1) // PAGE * PAGE)
-
-
 def value_of(path):
     value = read(path).strip()
     return "max" if value == KERNEL_UNLIMITED else value
 
 
+def give(paths, uid=-1, gid=-1, add_mode=0):
+    """chown and add mode bits, as an administrator delegating a cgroup does."""
+    for p in paths:
+        os.chown(p, uid, gid)
+        os.chmod(p, os.stat(p).st_mode & 0o7777 | add_mode)
+
+
 def is_value_file(name):
     return name in ("cgroup.max.depth", "cgroup.max.descendants", "cgroup.subtree_control",
                     "cgroup.freeze") or (name.startswith("hugetlb.") and name.endswith("max"))
+
+
+def cgroup2_mount():
+    for line in read("/proc/self/mountinfo").splitlines():
+        fields = line.split(" - ")
+        if len(fields) == 2 and fields[1].split()[0] == "cgroup2":
+            return fields[0].split()[4]
+    raise SystemExit("no cgroup2 mount")
 
 
 class Matrix:
@@ -435,7 +460,7 @@ class Matrix:
         self.holders = {}
         self.snapshots = {}
         self.delegated = {}
-        self.ns_skip = ""
+        self.cgroup_top = "/" + os.path.relpath(T, cgroup2_mount())  # $T as /proc/PID/cgroup names it
 
     # -- helpers
     def ident(self, key):
@@ -447,19 +472,11 @@ class Matrix:
         for line in read("/proc/%d/cgroup" % pid).splitlines():
             if line.startswith("0::"):
                 path = line[3:]
-                top = "/" + os.path.relpath(self.T, self.mount_point())
-                if not under(path, top):
+                if not under(path, self.cgroup_top):
                     return path
-                path = path[len(top):].lstrip("/")
+                path = path[len(self.cgroup_top):].lstrip("/")
                 return path[len(copy):].lstrip("/") if under(path, copy) else path
         return "?"
-
-    def mount_point(self):
-        for line in read("/proc/self/mountinfo").splitlines():
-            fields = line.split(" - ")
-            if len(fields) == 2 and fields[1].split()[0] == "cgroup2":
-                return fields[0].split()[4]
-        raise SystemExit("no cgroup2 mount")
 
     def spawn(self, argv, uid, gid, groups, cgroup, **kw):
         procs = os.path.join(self.T, cgroup, "cgroup.procs") if cgroup else ""
@@ -489,24 +506,19 @@ class Matrix:
                 os.mkdir(d)
             else:
                 self.run_as(cg.creator, "mkdir", d)
+            delegated = [d] + [os.path.join(d, f) for f in DELEG_FILES]
             if cg.delegate_user:
-                uid = self.ident(cg.delegate_user)[0]
-                for p in [d] + [os.path.join(d, f) for f in DELEG_FILES]:
-                    os.chown(p, uid, -1)
+                give(delegated, uid=self.ident(cg.delegate_user)[0])
             if cg.delegate_group:
-                gid = grp.getgrnam(self.group).gr_gid
-                for p in [d] + [os.path.join(d, f) for f in DELEG_FILES]:
-                    os.chown(p, -1, gid)
-                    os.chmod(p, os.stat(p).st_mode | 0o020)
+                give(delegated, gid=grp.getgrnam(self.group).gr_gid, add_mode=0o020)
             if cg.world_writable:
-                for name in os.listdir(d):
-                    p = os.path.join(d, name)
-                    mode = os.stat(p).st_mode
-                    if mode & 0o200:
-                        os.chmod(p, mode | 0o022)
+                writable = [os.path.join(d, f) for f in os.listdir(d) if os.stat(os.path.join(d, f)).st_mode & 0o200]
+                give([d] + writable, add_mode=0o022)
                 os.chmod(d, 0o777)
-            if cg.ns_root:
-                self.make_holder(copy, cg.path)
+            # A namespace root must hold a process once: before it has controllers for its children.
+            for caller in CALLERS:
+                if caller.ns_root == cg.path and not caller.skip:  # None for most callers
+                    self.make_holder(caller, copy, d)
             if cg.controllers:
                 # The delegatee enables its own controllers, as under systemd's Delegate=yes.
                 if cg.delegate_user:
@@ -517,15 +529,13 @@ class Matrix:
                 write(os.path.join(d, "hugetlb.2MB.max"), cg.limit)
         self.snapshots[copy] = self.state(copy)
 
-    def make_holder(self, copy, path):
-        """A process of A that unshared a user+cgroup namespace while in copy/path, so that the
-        namespace's root is that cgroup; it then waits in $T/holders for nsenter."""
-        if self.ns_skip:
-            return
-        uid, gid, groups = self.ident("A")
+    def make_holder(self, caller, copy, d):
+        """A process of the caller that unshared a user+cgroup namespace while in cgroup d, so
+        that the namespace's root is d; it then waits in $T/holders, where nsenter finds it."""
+        uid, gid, groups = self.ident(caller.user)
         p = self.spawn(["sh", "-c", "read _ && exec unshare --user --map-root-user --cgroup sleep 3600"],
                        uid, gid, groups, "", stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        write(os.path.join(self.T, copy, path, "cgroup.procs"), str(p.pid))
+        write(os.path.join(d, "cgroup.procs"), str(p.pid))
         p.stdin.write(b"go\n")
         p.stdin.close()
         for _ in range(200):
@@ -538,11 +548,11 @@ class Matrix:
                 pass
             time.sleep(0.01)
         if p.poll() is not None or os.readlink("/proc/%d/ns/cgroup" % p.pid) == os.readlink("/proc/self/ns/cgroup"):
-            self.ns_skip = "unshare --user --map-root-user --cgroup failed: " + \
+            caller.skip = "unshare --user --map-root-user --cgroup failed: " + \
                 (p.stderr.read().decode().strip() if p.poll() is not None else "no new namespace")
             return
         write(os.path.join(self.T, HOLDERS, "cgroup.procs"), str(p.pid))
-        self.holders[copy] = p
+        self.holders[caller.name, copy] = p
 
     def state(self, copy):
         """Everything an op may change in a copy: entries, modes, owners, settable values, xattrs."""
@@ -614,9 +624,8 @@ class Matrix:
             owners["" if d == self.T else os.path.relpath(d, self.T)] = (s.st_uid, s.st_gid)
         for c in CALLERS:
             c.uid, c.gid, c.groups = self.caller_ident(c)
-            if c.ns_root:
+            if c.ns_root is not None:
                 c.groups = [c.gid]  # nsenter drops the supplementary groups
-                c.skip = self.ns_skip
             self.delegated[c.name] = sorted(p for p, (u, g) in owners.items()
                                             if c.uid != 0 and (u == c.uid or g in c.groups))
 
@@ -627,8 +636,8 @@ class Matrix:
         for copy in COPIES:
             home = join(copy, caller.home) if caller.home else ""
             procs = os.path.join(self.T, home, "cgroup.procs") if home else ""
-            if caller.ns_root:
-                out[copy] = Worker(["nsenter", "-t", str(self.holders[copy].pid), "-U", "-C"] + argv,
+            if caller.ns_root is not None:
+                out[copy] = Worker(["nsenter", "-t", str(self.holders[caller.name, copy].pid), "-U", "-C"] + argv,
                                    drop_to(0, 0, [], procs))
             else:
                 out[copy] = Worker(argv, drop_to(caller.uid, caller.gid, caller.groups, procs))
@@ -636,11 +645,15 @@ class Matrix:
 
     # -- one cell
     def cell(self, caller, op, target, workers):
-        subject = op.subject(target)
-        hidden = not visible(caller, OUTSIDE if subject == OUTSIDE else join("view", subject),
-                             self.delegated[caller.name])
+        """Run one cell on both copies: (cgroupfs result, view result, verdict, why)."""
         if op.names_target and join("view", target.path) == caller_view_root(caller):
             return "-", "-", "n/a", "the root of the caller's view has no name in it"
+        results, effects = self.run_both(caller, op, target, workers)
+        return (results["raw"], results["view"]) + self.judge(caller, op, target, results, effects)
+
+    def run_both(self, caller, op, target, workers):
+        """The op on each copy, from the snapshot: results, and effects (copy state, where the
+        moved process ended) when it may change something; both copies are reset after."""
         results, effects, sleepers = {}, {}, []
         try:
             for copy in COPIES:
@@ -659,29 +672,39 @@ class Matrix:
             if op.mutates:
                 for copy in COPIES:
                     self.reset(copy)
+        return results, effects
+
+    def judge(self, caller, op, target, results, effects):
+        """SPEC 6.2's rule: the kernel's answer to the same caller, or ENOENT where 5.2/5.3 hide
+        the target. A hidden target must also come out of the op unchanged."""
         raw, view = results["raw"], results["view"]
-        if hidden:
-            untouched = not op.mutates or effects["view"][0] == self.snapshots["view"]
-            if op.mutates and effects["view"][1] is not None:
-                untouched = untouched and effects["view"][1] == op.src(target)
+        subject = op.subject(target)
+        if not visible(caller, subject if subject == OUTSIDE else join("view", subject),
+                       self.delegated[caller.name]):
             if view != "ENOENT":
-                return raw, view, "DIFF", "hidden from %s: must be ENOENT" % caller.name
-            return raw, view, "hidden", "" if untouched else "ENOENT but changed something"
+                return "DIFF", "hidden from the caller: must be ENOENT"
+            if op.mutates and effects["view"] != (self.snapshots["view"], op.start(target)):
+                return "DIFF", "ENOENT, but the view copy changed"
+            return "hidden", ""
         if not results_agree(self, caller, op, target, raw, view):
-            return raw, view, "DIFF", "view differs from cgroupfs"
+            if op.compare == "listing" and raw not in ERRNAMES and view not in ERRNAMES:
+                want, got = expected_listing(self, caller, target, raw), set(view.split())
+                return "DIFF", "view lists %s too many, %s missing" % (sorted(got - want), sorted(want - got))
+            return "DIFF", "view differs from cgroupfs"
         if op.mutates and effects["raw"] != effects["view"]:
-            return raw, view, "DIFF", "same result, different effect"
-        return raw, view, "same", ""
+            return "DIFF", "same result, different effect"
+        return "same", ""
 
     def run(self, out):
-        cells = diffs = na = 0
-        header = "%-6s %-16s %-9s %-24s %-24s %s" % ("caller", "op", "target", "cgroupfs", "view", "verdict")
+        """Every cell, one line each; then the differences grouped by op and kind; then the counts."""
+        cells = na = 0
+        groups = {}
         for caller in CALLERS:
             print("caller %s: %s" % (caller.name, caller.why), file=out)
             if caller.skip:
                 print("skip %s: %s" % (caller.name, caller.skip), file=out)
                 continue
-            print(header, file=out)
+            print(ROW % ("caller", "op", "target", "cgroupfs", "view", "verdict"), file=out)
             workers = self.workers(caller)
             try:
                 for op in OPS:
@@ -689,19 +712,18 @@ class Matrix:
                         raw, view, verdict, why = self.cell(caller, op, target, workers)
                         cells += 1
                         na += verdict == "n/a"
-                        diffs += verdict == "DIFF" or (verdict == "hidden" and bool(why))
-                        print("%-6s %-16s %-9s %-24s %-24s %s%s" % (
-                            caller.name, op.name, target.name, show(op, raw), show(op, view), verdict,
-                            " (%s)" % why if why else ""), file=out, flush=True)
-                        if verdict == "DIFF" and op.compare == "listing" and view not in ERRNAMES \
-                                and raw not in ERRNAMES:
-                            want = expected_listing(self, caller, target, raw)
-                            got = set(view.split())
-                            print("    listing: view has extra %s, lacks %s" % (
-                                sorted(got - want) or "-", sorted(want - got) or "-"), file=out)
+                        if verdict == "DIFF":
+                            kind = why.split(":")[0]
+                            groups.setdefault((op.name, kind), []).append(
+                                "%s/%s (%s -> %s)" % (caller.name, target.name, show(op, raw), show(op, view)))
+                        print(ROW % (caller.name, op.name, target.name, show(op, raw), show(op, view),
+                                     verdict + (" (%s)" % why if why else "")), file=out, flush=True)
             finally:
                 for w in workers.values():
                     w.stop()
+        for (op, kind), where in sorted(groups.items()):
+            print("differences: %s, %s: %s" % (op, kind, ", ".join(where)), file=out)
+        diffs = sum(len(w) for w in groups.values())
         print("summary cells=%d differences=%d na=%d" % (cells, diffs, na), file=out)
         return diffs
 
