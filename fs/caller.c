@@ -83,14 +83,35 @@ static int read_cgroup_line(pid_t pid, char *buf, size_t n)
         return r;
 }
 
-int caller_groups(pid_t pid, gid_t *groups, int max)
+/* The numbers after "Key:" on one line of status text, at most max of them. */
+static int status_numbers(const char *text, const char *key, unsigned long *ret, int max)
 {
-        char path[64], buf[8192], *line;
-        ssize_t len;
-        int fd, n = 0;
+        const char *line = strstr(text, key);
+        int n = 0;
 
-        /* One open and one read: libfuse's fuse_req_getgroups() reads the file twice over. */
-        snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)pid);
+        if (!line)
+                return -ESRCH;
+        for (const char *p = line + strlen(key); n < max;) {
+                char *end;
+                unsigned long v = strtoul(p, &end, 10);
+
+                if (end == p || *p == '\n')
+                        break;
+                ret[n++] = v;
+                p = end;
+        }
+        return n;
+}
+
+int caller_read_status(struct caller *c)
+{
+        char path[64], buf[8192];
+        unsigned long v[CALLER_MAX_GROUPS];
+        ssize_t len;
+        int fd, n;
+
+        /* One open and one read (libfuse's fuse_req_getgroups() reads the file twice over). */
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)c->pid, (int)c->pid);
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return -ESRCH;
@@ -99,17 +120,16 @@ int caller_groups(pid_t pid, gid_t *groups, int max)
         if (len <= 0)
                 return -ESRCH;
         buf[len] = 0;
-        line = strstr(buf, "\nGroups:");
-        if (!line)
-                return -ESRCH;
-        for (char *p = line + 8, *end; n < max; p = end) {
-                unsigned long g = strtoul(p, &end, 10);
-
-                if (end == p)
-                        break;
-                groups[n++] = (gid_t)g;
-        }
-        return n;
+        /* More groups than CALLER_MAX_GROUPS: acting with fewer only ever gives fewer rights. */
+        n = status_numbers(buf, "\nGroups:", v, CALLER_MAX_GROUPS);
+        if (n < 0)
+                return n;
+        for (int i = 0; i < n; i++)
+                c->groups[i] = (gid_t)v[i];
+        c->ngroups = n;
+        n = status_numbers(buf, "\nNSpid:", v, CALLER_MAX_GROUPS);
+        c->pid_levels = n > 0 ? n : 1;
+        return 0;
 }
 
 bool path_within(const char *path, const char *root)

@@ -24,6 +24,7 @@ struct caller {
         pid_t pid;
         int ngroups;
         gid_t groups[CALLER_MAX_GROUPS];
+        int pid_levels;   /* PID namespaces it is nested in, its own counted (1: the daemon's); 0: not read */
         /*
          * Where it stands (SPEC 5.3): the root of its cgroup namespace, as a
          * path relative to the served root, and the view id of that root.
@@ -45,8 +46,8 @@ void caller_restore(void);
  * /proc/<pid>/ns/cgroup, and more only for a namespace not seen before. */
 int caller_locate(struct caller *c);
 
-/* The supplementary groups of pid (at most max; the rest are not acted with). */
-int caller_groups(pid_t pid, gid_t *groups, int max);
+/* Fill c->groups, c->ngroups and c->pid_levels from /proc/<pid>/task/<pid>/status, with one read. */
+int caller_read_status(struct caller *c);
 
 /* The caller's cgroup path relative to the served root ("" for the root
  * itself, "a/b" below it); -ENOENT when it lives outside the served tree. */

@@ -65,19 +65,16 @@ static void caller_restorep(struct caller **c)
 static int caller_from_req(fuse_req_t req, struct caller *c)
 {
         const struct fuse_ctx *ctx = fuse_req_ctx(req);
-        int n = 0;
+        int n;
 
         c->uid = ctx->uid;
         c->gid = ctx->gid;
         c->pid = ctx->pid;
+        c->ngroups = 0;
+        c->pid_levels = 0;
         /* Root's supplementary groups change nothing it may do: skip the /proc read. */
-        if (c->uid != 0) {
-                /* More groups than CALLER_MAX_GROUPS: acting with fewer only ever gives fewer rights. */
-                n = caller_groups(c->pid, c->groups, CALLER_MAX_GROUPS);
-                if (n < 0)
-                        n = 0; /* the process is gone: act with its primary group only */
-        }
-        c->ngroups = n;
+        if (c->uid != 0 && caller_read_status(c) < 0)
+                c->ngroups = 0; /* the process is gone: act with its primary group only */
         /* Before becoming the caller: these need the daemon's rights. */
         grants_refresh();
         n = caller_locate(c);
@@ -681,7 +678,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 h->fd = r;
                 /* /proc/<pid>/ns of a caller in a user namespace is not the caller's to stat. */
                 if (r >= 0 && h->pids)
-                        r = AS_DAEMON(pidns_of(caller_.pid, &h->ns));
+                        r = AS_DAEMON(pidns_of(caller_.pid, caller_.pid_levels, &h->ns));
                 if (r >= 0 && h->pids && caller_.namespaced && cgroupfs_nsdelegate() && !(h->ns_root = strdup(caller_.root)))
                         r = -ENOMEM;
         } else

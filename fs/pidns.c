@@ -55,7 +55,7 @@ static int nspids(pid_t pid, pid_t *ret, int max)
         return n;
 }
 
-int pidns_of(pid_t pid, struct pidns *ret)
+int pidns_of(pid_t pid, int levels_known, struct pidns *ret)
 {
         pid_t levels[33];
         char path[64];
@@ -69,7 +69,7 @@ int pidns_of(pid_t pid, struct pidns *ret)
                 *ret = (struct pidns){ .ino = st.st_ino, .level = 0 };
                 return 0;
         }
-        n = nspids(pid, levels, 33);
+        n = levels_known > 0 ? levels_known : nspids(pid, levels, 33);
         if (n < 2)
                 return n < 0 ? n : -ESRCH;
         *ret = (struct pidns){ .ino = st.st_ino, .level = n - 1 };

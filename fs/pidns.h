@@ -16,8 +16,9 @@ struct pidns {
 
 int pidns_init(void);
 
-/* The PID namespace of pid: one stat, and one read of its status for a foreign one. */
-int pidns_of(pid_t pid, struct pidns *ret);
+/* The PID namespace of pid: one stat, and for a foreign one its depth: levels_known
+ * (the count of its NSpid line) or, when 0, one read of its status. */
+int pidns_of(pid_t pid, int levels_known, struct pidns *ret);
 
 /* global -> the caller's number; 0 when the process is not visible in ns. */
 pid_t pidns_to_local(const struct pidns *ns, pid_t global);
