@@ -14,7 +14,6 @@
 
 #include "caller.h"
 #include "cgroupfs.h"
-#include "log.h"
 #include "util.h"
 
 static __thread bool caps_dropped;
@@ -224,7 +223,8 @@ static uint32_t view_id(const char *root)
         return v->id;
 }
 
-/* The root of the cgroup namespace nsfd, read from inside it; relative to the served root. */
+/* The root of the cgroup namespace nsfd, read from inside it, relative to the served root;
+ * -EXDEV when it holds nothing of the served tree. */
 static int ns_root(pid_t pid, int nsfd, char *buf, size_t n)
 {
         char full[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX];
@@ -252,12 +252,14 @@ static int ns_root(pid_t pid, int nsfd, char *buf, size_t n)
         if (!abs[0])
                 strcpy(abs, "/");
         r = served_relative(abs, buf, n);
-        /* A namespace holding the whole served tree sees all of it, as view 0. */
-        if (r == -ENOENT && (!strcmp(abs, "/") || path_within(cgroupfs_root_cgroup(), abs))) {
+        if (r != -ENOENT)
+                return r;
+        /* A namespace holding the whole served tree sees all of it, as view 0; any other, nothing. */
+        if (!strcmp(abs, "/") || path_within(cgroupfs_root_cgroup(), abs)) {
                 buf[0] = 0;
-                r = 0;
+                return 0;
         }
-        return r;
+        return -EXDEV;
 }
 
 int caller_locate(struct caller *c)
@@ -296,9 +298,12 @@ int caller_locate(struct caller *c)
         r = ns_root(c->pid, fd, root, sizeof(root));
         if (r == -EAGAIN)
                 r = ns_root(c->pid, fd, root, sizeof(root));
-        if (r < 0 && r != -ENOENT)
-                log_warn("cannot place the cgroup namespace of pid %d: %s", (int)c->pid, strerror(-r));
-        /* Any failure to place the namespace shows the caller nothing. */
+        /* A namespace not placed (the process left, or keeps moving) shows nothing this time. */
+        if (r < 0 && r != -EXDEV) {
+                close(fd);
+                c->in_view = false;
+                return 0;
+        }
         e = calloc(1, sizeof(*e));
         if (!e || !(e->root = strdup(r >= 0 ? root : ""))) {
                 free(e);
