@@ -103,3 +103,14 @@ in_container() {
         [ "${lines[1]}" = ENOENT ]
         kill "$outsider"
 }
+
+@test "a namespace that holds nothing of the served tree sees an empty mount point" {
+        outside=$CG2/cgview-outside-$$
+        mkdir "$outside"
+        run sh -c "echo \$\$ > $outside/cgroup.procs && exec unshare --cgroup sh -c 'stat -c %F $M; $SYS ls $M; $SYS read $M/cgroup.procs'"
+        echo $$ > "$CG2/cgroup.procs" 2> /dev/null || true
+        rmdir "$outside"
+        [ "${lines[0]}" = directory ]
+        [ "${lines[1]}" = ENOENT ]
+        [ "${lines[2]}" = ENOENT ]
+}
