@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,15 @@ pid_t pidns_to_local(const struct pidns *ns, pid_t global)
         return levels[ns->level];
 }
 
+/* Does global (a process or a thread) have number local in ns? */
+static bool is_local(const struct pidns *ns, pid_t global, pid_t local)
+{
+        pid_t levels[33];
+        int n = nspids(global, levels, 33);
+
+        return n > ns->level && levels[ns->level] == local && same_ns_at_level(global, n, ns);
+}
+
 pid_t pidns_to_global(const struct pidns *ns, pid_t local)
 {
         struct dirent *de;
@@ -122,20 +132,37 @@ pid_t pidns_to_global(const struct pidns *ns, pid_t local)
 
         if (ns->level == 0)
                 return local;
-        /* No syscall maps a foreign namespace's number back: ask every process. */
-        d = opendir("/proc");
-        if (!d)
-                return -ESRCH;
-        while ((de = readdir(d)) && found < 0) {
-                pid_t levels[33], g = (pid_t)atoi(de->d_name);
-                int n;
+        /* No syscall maps a foreign namespace's number back: ask every process, then every thread. */
+        for (int threads = 0; threads < 2 && found < 0; threads++) {
+                d = opendir("/proc");
+                if (!d)
+                        return -ESRCH;
+                while ((de = readdir(d)) && found < 0) {
+                        pid_t g = (pid_t)atoi(de->d_name);
+                        char task[64];
+                        struct dirent *te;
+                        DIR *t;
 
-                if (g <= 0)
-                        continue;
-                n = nspids(g, levels, 33);
-                if (n > ns->level && levels[ns->level] == local && same_ns_at_level(g, n, ns))
-                        found = g;
+                        if (g <= 0)
+                                continue;
+                        if (!threads) {
+                                if (is_local(ns, g, local))
+                                        found = g;
+                                continue;
+                        }
+                        snprintf(task, sizeof(task), "/proc/%d/task", (int)g);
+                        t = opendir(task);
+                        if (!t)
+                                continue;
+                        while ((te = readdir(t)) && found < 0) {
+                                pid_t tid = (pid_t)atoi(te->d_name);
+
+                                if (tid > 0 && tid != g && is_local(ns, tid, local))
+                                        found = tid;
+                        }
+                        closedir(t);
+                }
+                closedir(d);
         }
-        closedir(d);
         return found;
 }
