@@ -70,7 +70,7 @@ static int read_cgroup_line(pid_t pid, char *buf, size_t n)
         snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
         f = fopen(path, "re");
         if (!f)
-                return -ENOENT;
+                return -ESRCH;
         while (fgets(line, sizeof(line), f)) {
                 if (strncmp(line, "0::", 3) == 0) {
                         line[strcspn(line, "\n")] = 0;

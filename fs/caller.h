@@ -50,7 +50,8 @@ int caller_locate(struct caller *c);
 int caller_read_status(struct caller *c);
 
 /* The caller's cgroup path relative to the served root ("" for the root
- * itself, "a/b" below it); -ENOENT when it lives outside the served tree. */
+ * itself, "a/b" below it); -ENOENT when it lives outside the served tree,
+ * -ESRCH when there is no such process. */
 int caller_cgroup(pid_t pid, char *buf, size_t n);
 
 /* Whether path (relative to the served root) is root or below it. */

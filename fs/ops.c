@@ -36,7 +36,9 @@ struct handle {
         bool pids;               /* NODE_FILE: cgroup.procs or cgroup.threads */
         struct pidns ns;         /* the opener's PID namespace */
         char *ns_root;           /* nsdelegate: processes may move only within this cgroup (SPEC 5.3) */
-        struct caller *granted;  /* opened by grant: moves are checked against it at write */
+        bool granted;            /* opened by grant: moves are checked against it at write */
+        struct caller *opener;   /* ns_root or granted: who opened it, for those checks */
+        char *cgroup;            /* ... and the cgroup the file is in */
         char *text;              /* NODE_FILE in a foreign PID namespace: the translated list */
         size_t len;
         struct view_handle *vh;  /* NODE_FRIENDLY */
@@ -143,9 +145,7 @@ static int self_target(const struct caller *c, char *buf, size_t n)
         size_t rl = strlen(c->root);
         int r = caller_cgroup(c->pid, own, sizeof(own));
 
-        if (r < 0)
-                return r;
-        if (!path_within(own, c->root))
+        if (r < 0 || !path_within(own, c->root))
                 return -ENOENT;
         r = snprintf(buf, n, "%s", own[rl] == '/' ? own + rl + 1 : rl ? "" : own);
         if (!*buf)
@@ -628,7 +628,8 @@ static void handle_free(struct handle *h)
                 close(h->fd);
         free(h->text);
         free(h->ns_root);
-        free(h->granted);
+        free(h->opener);
+        free(h->cgroup);
         view_close(h->vh);
         pthread_mutex_destroy(&h->lock);
         free(h);
@@ -643,10 +644,6 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
         if (n->kind != NODE_FILE && n->kind != NODE_FRIENDLY) {
                 fuse_reply_err(req, n->kind == NODE_SELF ? ELOOP : EISDIR);
-                return;
-        }
-        if ((fi->flags & O_ACCMODE) != O_RDONLY && ns_root_guarded(n, &caller_)) {
-                fuse_reply_err(req, EPERM);
                 return;
         }
         h = calloc(1, sizeof(*h));
@@ -668,12 +665,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 h->pids = !strcmp(base, "cgroup.procs") || !strcmp(base, "cgroup.threads");
                 if ((flags & O_ACCMODE) != O_RDONLY && refused_but_granted(r, &caller_, dir, grant_needed(base))) {
                         r = AS_DAEMON(cgroupfs_open(n->path, flags));
-                        if (r >= 0 && h->pids && !(h->granted = malloc(sizeof(caller_)))) {
-                                close(r);
-                                r = -ENOMEM;
-                        }
-                        if (h->granted)
-                                *h->granted = caller_;
+                        h->granted = r >= 0;
                 }
                 h->fd = r;
                 /* /proc/<pid>/ns of a caller in a user namespace is not the caller's to stat. */
@@ -681,12 +673,19 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                         r = AS_DAEMON(pidns_of(caller_.pid, caller_.pid_levels, &h->ns));
                 if (r >= 0 && h->pids && caller_.namespaced && cgroupfs_nsdelegate() && !(h->ns_root = strdup(caller_.root)))
                         r = -ENOMEM;
-        } else
-        {
+                if (r >= 0 && h->pids && (h->ns_root || h->granted) &&
+                    (!(h->opener = malloc(sizeof(caller_))) || !(h->cgroup = strdup(dir))))
+                        r = -ENOMEM;
+                if (h->opener)
+                        *h->opener = caller_;
+        } else {
                 r = view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh);
                 if ((fi->flags & O_ACCMODE) != O_RDONLY && refused_but_granted(r, &caller_, n->path, POLICY_MANAGE_BELOW))
                         r = AS_DAEMON(view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh));
         }
+        /* After the kernel's permission check, as the kernel orders them: EACCES before EPERM. */
+        if (r >= 0 && (fi->flags & O_ACCMODE) != O_RDONLY && ns_root_guarded(n, &caller_))
+                r = -EPERM;
         if (r < 0) {
                 handle_free(h);
                 fuse_reply_err(req, -r);
@@ -778,6 +777,40 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
 }
 
 /*
+ * Whether c may write the cgroup.procs of the common ancestor of cgroups src
+ * and dst (src NULL: outside the served tree, so the ancestor is above it,
+ * and root's), judged as the kernel does for a file: owner, group, other.
+ */
+static bool may_write_common_procs(const struct caller *c, const char *src, const char *dst)
+{
+        char common[PATH_MAX], path[PATH_MAX + 16];
+        size_t i = 0, end = 0;
+        struct stat st;
+
+        if (c->uid == 0)
+                return true;
+        if (!src)
+                return false;
+        for (; src[i] && src[i] == dst[i]; i++)
+                if (src[i] == '/')
+                        end = i;
+        if ((!src[i] || src[i] == '/') && (!dst[i] || dst[i] == '/'))
+                end = i;
+        snprintf(common, sizeof(common), "%.*s", (int)end, src);
+        snprintf(path, sizeof(path), "%s%scgroup.procs", common, *common ? "/" : "");
+        if (cgroupfs_stat(path, &st) < 0)
+                return false;
+        if (st.st_uid == c->uid)
+                return st.st_mode & S_IWUSR;
+        if (st.st_gid == c->gid)
+                return st.st_mode & S_IWGRP;
+        for (int g = 0; g < c->ngroups; g++)
+                if (c->groups[g] == st.st_gid)
+                        return st.st_mode & S_IWGRP;
+        return st.st_mode & S_IWOTH;
+}
+
+/*
  * A PID written to cgroup.procs/threads, made global: "0" is the writer (the
  * kernel would read it as the daemon's own thread), other numbers are the
  * writer's namespace's. Anything else goes to the kernel as written, for its errno.
@@ -804,16 +837,21 @@ static int write_pid(fuse_req_t req, struct handle *h, const char *buf, size_t s
         global = local == 0 ? fuse_req_ctx(req)->pid : pidns_to_global(&h->ns, (pid_t)local);
         if (global < 0)
                 return global;
-        if (h->ns_root || h->granted) {
+        if (h->opener) {
                 char cg[PATH_MAX];
+                int where = caller_cgroup(global, cg, sizeof(cg));
+                bool outside = where == -ENOENT; /* in a cgroup above or beside the served tree */
 
-                if (caller_cgroup(global, cg, sizeof(cg)) < 0)
-                        return -ESRCH;
-                /* nsdelegate: a move from outside the namespace's subtree is ENOENT, as the kernel says. */
-                if (h->ns_root && !path_within(cg, h->ns_root))
-                        return -ENOENT;
+                if (where < 0 && !outside)
+                        return where;
+                /*
+                 * nsdelegate: the kernel first wants the writer to may write the common
+                 * ancestor's cgroup.procs (EACCES), then a source inside the namespace (ENOENT).
+                 */
+                if (h->ns_root && (outside || !path_within(cg, h->ns_root)))
+                        return may_write_common_procs(h->opener, outside ? NULL : cg, h->cgroup) ? -ENOENT : -EACCES;
                 /* A grant moves processes within the managed subtree only. */
-                if (h->granted && !(grants_rights(h->granted, cg) & POLICY_MANAGE))
+                if (h->granted && (outside || !(grants_rights(h->opener, cg) & POLICY_MANAGE)))
                         return -EACCES;
         }
         r = snprintf(value, sizeof(value), "%d", (int)global);
