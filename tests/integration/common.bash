@@ -96,7 +96,7 @@ unmount_view() {
 }
 
 # A throw-away system user, removed by unmount_view. Where /etc is read-only
-# (the test VM shares the host's root read-only) it is "nobody".
+# it is "nobody" (the test VM overlays /etc, so it makes real users too).
 make_user() {
         local u=cgvt$1$$
         u=${u:0:31}
