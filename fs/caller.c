@@ -14,6 +14,7 @@
 
 #include "caller.h"
 #include "cgroupfs.h"
+#include "procfs.h"
 #include "util.h"
 
 static __thread bool caps_dropped;
@@ -63,70 +64,36 @@ void caller_restore(void)
 /* The "0::" line of /proc/<pid>/cgroup, as the reading thread's cgroup namespace sees it. */
 static int read_cgroup_line(pid_t pid, char *buf, size_t n)
 {
-        char path[64], line[PATH_MAX + 8];
-        int r = -ENOENT;
-        FILE *f;
+        char text[PATH_MAX + 256], *line;
+        int r = procfs_read(pid, "cgroup", text, sizeof(text));
 
-        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-        f = fopen(path, "re");
-        if (!f)
-                return -ESRCH;
-        while (fgets(line, sizeof(line), f)) {
-                if (strncmp(line, "0::", 3) == 0) {
-                        line[strcspn(line, "\n")] = 0;
-                        r = snprintf(buf, n, "%s", line + 3) >= (int)n ? -ENAMETOOLONG : 0;
-                        break;
-                }
-        }
-        fclose(f);
-        return r;
-}
-
-/* The numbers after "Key:" on one line of status text, at most max of them. */
-static int status_numbers(const char *text, const char *key, unsigned long *ret, int max)
-{
-        const char *line = strstr(text, key);
-        int n = 0;
-
+        if (r < 0)
+                return r;
+        /* cgroup v2's line, "0::/path", first or after the v1 lines of a hybrid host */
+        line = strncmp(text, "0::", 3) ? strstr(text, "\n0::") : text;
         if (!line)
-                return -ESRCH;
-        for (const char *p = line + strlen(key); n < max;) {
-                char *end;
-                unsigned long v = strtoul(p, &end, 10);
-
-                if (end == p || *p == '\n')
-                        break;
-                ret[n++] = v;
-                p = end;
-        }
-        return n;
+                return -ENOENT;
+        line += line == text ? 3 : 4;
+        line[strcspn(line, "\n")] = 0;
+        return snprintf(buf, n, "%s", line) >= (int)n ? -ENAMETOOLONG : 0;
 }
 
 int caller_read_status(struct caller *c)
 {
-        char path[64], buf[8192];
         unsigned long v[CALLER_MAX_GROUPS];
-        ssize_t len;
-        int fd, n;
+        char buf[8192];
+        int n = procfs_read(c->pid, "status", buf, sizeof(buf));
 
-        /* One open and one read (libfuse's fuse_req_getgroups() reads the file twice over). */
-        snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)c->pid, (int)c->pid);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -ESRCH;
-        len = read(fd, buf, sizeof(buf) - 1);
-        close(fd);
-        if (len <= 0)
-                return -ESRCH;
-        buf[len] = 0;
+        if (n < 0)
+                return n;
         /* More groups than CALLER_MAX_GROUPS: acting with fewer only ever gives fewer rights. */
-        n = status_numbers(buf, "\nGroups:", v, CALLER_MAX_GROUPS);
+        n = procfs_numbers(buf, "\nGroups:", v, CALLER_MAX_GROUPS);
         if (n < 0)
                 return n;
         for (int i = 0; i < n; i++)
                 c->groups[i] = (gid_t)v[i];
         c->ngroups = n;
-        n = status_numbers(buf, "\nNSpid:", v, CALLER_MAX_GROUPS);
+        n = procfs_numbers(buf, "\nNSpid:", v, CALLER_MAX_GROUPS);
         c->pid_levels = n > 0 ? n : 1;
         return 0;
 }

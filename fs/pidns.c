@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "pidns.h"
+#include "procfs.h"
 #include "util.h"
 
 static dev_t own_dev;
@@ -29,30 +30,15 @@ int pidns_init(void)
 /* The NSpid line of /proc/<pid>/status: the process's number at each level, outermost first. */
 static int nspids(pid_t pid, pid_t *ret, int max)
 {
-        char path[64], line[512];
-        int n = -ENOENT;
-        FILE *f;
+        unsigned long v[33];
+        char buf[8192];
+        int n = procfs_read(pid, "status", buf, sizeof(buf));
 
-        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-        f = fopen(path, "re");
-        if (!f)
-                return -ENOENT;
-        while (fgets(line, sizeof(line), f)) {
-                char *p = line + 6, *end;
-
-                if (strncmp(line, "NSpid:", 6))
-                        continue;
-                for (n = 0; n < max; n++) {
-                        long v = strtol(p, &end, 10);
-
-                        if (end == p)
-                                break;
-                        ret[n] = (pid_t)v;
-                        p = end;
-                }
-                break;
-        }
-        fclose(f);
+        if (n < 0)
+                return n;
+        n = procfs_numbers(buf, "\nNSpid:", v, max < 33 ? max : 33);
+        for (int i = 0; i < n; i++)
+                ret[i] = (pid_t)v[i];
         return n;
 }
 
