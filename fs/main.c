@@ -73,10 +73,8 @@ static void usage(const char *prog)
                "                           mount in /proc/self/mountinfo)\n"
                "    -o visibility=delegated|all\n"
                "                           what non-root callers see (default: delegated)\n"
-               "    -o policy=FILE         grant file (SPEC 5.4); SIGHUP reloads it\n"
-               "    -f                     stay in the foreground\n"
-               "    -h, --help             this help\n"
-               "    -V, --version          print the version\n\n",
+               "    -o policy=FILE         grants without chown (see README); SIGHUP reloads it\n\n"
+               "FUSE options:\n",
                prog);
 }
 
