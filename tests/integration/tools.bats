@@ -1,0 +1,37 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# tools/cgunits: the unit codec on the command line (no mount needed).
+
+CGUNITS=${CGUNITS:-$BATS_TEST_DIRNAME/../../build/cgunits}
+
+setup() {
+        [ -x "$CGUNITS" ] || skip "no cgunits binary at $CGUNITS (build first)"
+}
+
+@test "cgunits parses human values into the kernel's numbers" {
+        [ "$("$CGUNITS" size 1.5G)" = 1610612736 ]
+        [ "$("$CGUNITS" size max)" = max ]
+        [ "$("$CGUNITS" cpus 150%)" = 150000 ]
+        [ "$("$CGUNITS" cpus 1500m 50000)" = 75000 ]
+        [ "$("$CGUNITS" duration 0.1s)" = 100000 ]
+        [ "$("$CGUNITS" cpulist ' 3,0-2 ')" = 0-3 ]
+}
+
+@test "cgunits prints numbers in human units, exactly, and they parse back" {
+        [ "$("$CGUNITS" -p size 1610612736)" = 1.5G ]
+        [ "$("$CGUNITS" -p size 268439552)" = 262148K ]
+        [ "$("$CGUNITS" -p cpus 150000)" = 1.5 ]
+        [ "$("$CGUNITS" -p duration 100000)" = 100ms ]
+        [ "$("$CGUNITS" size "$("$CGUNITS" -p size 268439552)")" = 268439552 ]
+}
+
+@test "cgunits refuses bad values with the errno's message and status 1" {
+        run "$CGUNITS" size 1e9
+        [ "$status" -eq 1 ]
+        [[ $output == *"Invalid argument"* ]]
+        run "$CGUNITS" size 16E
+        [ "$status" -eq 1 ]
+        [[ $output == *"Numerical result out of range"* ]]
+        run "$CGUNITS" nosuchkind 1
+        [ "$status" -eq 2 ]
+}
