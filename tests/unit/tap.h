@@ -9,8 +9,10 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static unsigned n_tests, n_failed;
 
@@ -46,4 +48,30 @@ static inline int tap_finish(void)
         if (n_failed)
                 diag("%u of %u tests failed", n_failed, n_tests);
         return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* A return value for a TAP line: "-EINVAL" for an -errno, the number otherwise. */
+static inline const char *rets(int r)
+{
+        static char ring[8][32];
+        static unsigned next;
+        char *b = ring[next++ % 8];
+        const char *name = r < 0 ? strerrorname_np(-r) : NULL;
+
+        if (name)
+                snprintf(b, sizeof(ring[0]), "-%s", name);
+        else
+                snprintf(b, sizeof(ring[0]), "%d", r);
+        return b;
+}
+
+/* xorshift64, fixed seed: the "random" cases are the same on every run. */
+static uint64_t rng = UINT64_C(0x9e3779b97f4a7c15);
+
+static inline uint64_t rnd(void)
+{
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        return rng;
 }

@@ -62,33 +62,6 @@ static const char *show(const char *s)
         return shown(s, strlen(s));
 }
 
-static const char *rets(int r)
-{
-        static char ring[8][32];
-        static unsigned next;
-        char *b = ring[next++ % ELEMENTSOF(ring)];
-
-        switch (r) {
-        case -EINVAL: return "-EINVAL";
-        case -ENOENT: return "-ENOENT";
-        case -EIO: return "-EIO";
-        case -ENOMEM: return "-ENOMEM";
-        }
-        snprintf(b, sizeof ring[0], "%d", r);
-        return b;
-}
-
-/* xorshift64, fixed seed: the "random" rules are the same on every run. */
-static uint64_t rng = UINT64_C(0x9e3779b97f4a7c15);
-
-static uint64_t rnd(void)
-{
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        return rng;
-}
-
 /* ---- a fake name service ----------------------------------------------- */
 
 struct id_name {

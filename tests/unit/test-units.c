@@ -50,33 +50,6 @@ static const char *show(const char *s)
         return b;
 }
 
-static const char *rets(int r)
-{
-        static char ring[8][32];
-        static unsigned next;
-        char *b = ring[next++ % ELEMENTSOF(ring)];
-
-        switch (r) {
-        case -EINVAL: return "-EINVAL";
-        case -ERANGE: return "-ERANGE";
-        case -ENOBUFS: return "-ENOBUFS";
-        case -ENOENT: return "-ENOENT";
-        }
-        snprintf(b, sizeof ring[0], "%d", r);
-        return b;
-}
-
-/* xorshift64, fixed seed: the "random" values are the same on every run. */
-static uint64_t rng = UINT64_C(0x9e3779b97f4a7c15);
-
-static uint64_t rnd(void)
-{
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        return rng;
-}
-
 /* Values of every magnitude, often k x 2^s so that "1.5G"-like prints occur. */
 static uint64_t rnd_u64(void)
 {
