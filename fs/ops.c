@@ -190,8 +190,9 @@ static int node_attr(const struct node *n, const struct caller *c, struct stat *
 }
 
 /* What name means in directory p, as a node to reference. */
+/* ret_st: the kernel's attributes when the name is a real entry (st_mode 0 otherwise), so that a lookup stats it once. */
 static int resolve_child(const struct node *p, const struct caller *c, const char *name, enum node_kind *ret_kind,
-                         char **ret_path, const struct view_file **ret_vf)
+                         char **ret_path, const struct view_file **ret_vf, struct stat *ret_st)
 {
         _cleanup_free_ char *path = NULL;
         struct stat st;
@@ -243,6 +244,7 @@ static int resolve_child(const struct node *p, const struct caller *c, const cha
                         return -ENOENT;
                 *ret_kind = S_ISDIR(st.st_mode) ? NODE_CGROUP : NODE_FILE;
                 *ret_path = TAKE_PTR(path);
+                *ret_st = st;
                 return 0;
         case NODE_LIMITS:
         case NODE_STATS:
@@ -266,11 +268,12 @@ static void reply_child(fuse_req_t req, const struct caller *c, const struct nod
         struct fuse_entry_param e = { .entry_timeout = ENTRY_TIMEOUT, .attr_timeout = ATTR_TIMEOUT };
         _cleanup_free_ char *path = NULL;
         const struct view_file *vf = NULL;
+        struct stat st = { 0 };
         enum node_kind kind;
         struct node *n;
         int r;
 
-        r = resolve_child(p, c, name, &kind, &path, &vf);
+        r = resolve_child(p, c, name, &kind, &path, &vf, &st);
         if (r < 0) {
                 fuse_reply_err(req, -r);
                 return;
@@ -280,7 +283,12 @@ static void reply_child(fuse_req_t req, const struct caller *c, const struct nod
                 fuse_reply_err(req, ENOMEM);
                 return;
         }
-        r = node_attr(n, c, &e.attr);
+        if (st.st_mode) {
+                e.attr = st;
+                e.attr.st_ino = n->id;
+                r = 0;
+        } else
+                r = node_attr(n, c, &e.attr);
         if (r < 0) {
                 node_forget(n->id, 1);
                 fuse_reply_err(req, -r);
