@@ -29,8 +29,8 @@ in_container() {
         run in_container "$T/ct" sh -c "ls $M; echo ---; readlink $M/self; cat $M/self/stats/procs"
         [ "$status" -eq 0 ]
         echo "$output" | grep -qx inner
-        ! echo "$output" | grep -qx ct
-        ! echo "$output" | grep -qx other
+        [ "$(grep -cx ct <<< "$output")" = 0 ]
+        [ "$(grep -cx other <<< "$output")" = 0 ]
         [ "$(echo "$output" | sed -n '/^---$/{n;p}')" = . ]
         run in_container "$T/ct" sh -c "$SYS stat $M/other; $SYS stat $M/ct; $SYS read $M/../other/cgroup.procs"
         [ "${lines[0]}" = ENOENT ]
@@ -55,11 +55,11 @@ in_container() {
         daemon=$(sed -n 's/^PID=//p' "$STATE")
         run in_container "$T/ct" bash -c "echo 0 > $M/inner/cgroup.procs && grep '^0::' /proc/self/cgroup"
         [ "$output" = "0::/inner" ]
-        ! grep -qx "$daemon" "$T/ct/inner/cgroup.procs"
+        [ "$(grep -cx "$daemon" "$T/ct/inner/cgroup.procs")" = 0 ]
         # and outside any namespace too
         run sh -c "echo 0 > $M/other/cgroup.procs && grep '^0::' /proc/self/cgroup"
         [ "$output" = "0::${T#$CG2}/other" ]
-        ! grep -qx "$daemon" "$T/other/cgroup.procs"
+        [ "$(grep -cx "$daemon" "$T/other/cgroup.procs")" = 0 ]
 }
 
 @test "a PID that the caller's namespace does not have is ESRCH" {

@@ -313,7 +313,7 @@ VALUES
                 if [ "$raw" = OK ]; then
                         grep -qx "$dev 200" "$M/iow/limits/io.weight"
                         echo "$dev default" > "$M/iow/limits/io.weight"
-                        ! grep -q "^$dev " "$M/iow/limits/io.weight"
+                        [ "$(grep -c "^$dev " "$M/iow/limits/io.weight")" = 0 ]
                 fi
         fi
         bad_values "$M/iow/limits/io.weight" "$T/iow/io.weight" <<'VALUES'
