@@ -64,8 +64,9 @@ void caller_restore(void)
 /* The "0::" line of /proc/<pid>/cgroup, as the reading thread's cgroup namespace sees it. */
 static int read_cgroup_line(pid_t pid, char *buf, size_t n)
 {
-        char text[PATH_MAX + 256], *line;
-        int r = procfs_read(pid, "cgroup", text, sizeof(text));
+        _cleanup_free_ char *text = NULL;
+        char *line;
+        int r = procfs_read(pid, "cgroup", &text);
 
         if (r < 0)
                 return r;
@@ -81,12 +82,16 @@ static int read_cgroup_line(pid_t pid, char *buf, size_t n)
 int caller_read_status(struct caller *c)
 {
         unsigned long v[CALLER_MAX_GROUPS];
-        char buf[8192];
-        int n = procfs_read(c->pid, "status", buf, sizeof(buf));
+        _cleanup_free_ char *buf = NULL;
+        int n = procfs_read(c->pid, "status", &buf);
 
         if (n < 0)
                 return n;
-        /* More groups than CALLER_MAX_GROUPS: acting with fewer only ever gives fewer rights. */
+        /*
+         * More groups than CALLER_MAX_GROUPS: it acts with the first ones, which
+         * gives fewer rights unless a mode denies a group what it gives others
+         * (cgroupfs never makes such modes itself).
+         */
         n = procfs_numbers(buf, "\nGroups:", v, CALLER_MAX_GROUPS);
         if (n < 0)
                 return n;
@@ -94,15 +99,10 @@ int caller_read_status(struct caller *c)
                 c->groups[i] = (gid_t)v[i];
         c->ngroups = n;
         n = procfs_numbers(buf, "\nNSpid:", v, CALLER_MAX_GROUPS);
+        if (n < 0)
+                return n;
         c->pid_levels = n > 0 ? n : 1;
         return 0;
-}
-
-bool path_within(const char *path, const char *root)
-{
-        size_t rl = strlen(root);
-
-        return rl == 0 || (strncmp(path, root, rl) == 0 && (path[rl] == 0 || path[rl] == '/'));
 }
 
 /* An absolute cgroup path ("/a/b") relative to the served root ("b"), or -ENOENT outside it. */
@@ -171,23 +171,27 @@ int caller_init(void)
         return 0;
 }
 
-static uint32_t view_id(const char *root)
+/* The view id of a view root (0: the served root), made on first sight; ns_lock held. */
+static int view_id(const char *root, uint32_t *ret)
 {
         struct view_entry *v;
         size_t l = strlen(root);
 
-        if (!l)
+        if (!l) {
+                *ret = 0;
                 return 0;
+        }
         HASH_FIND(hh, views, root, l, v);
-        if (v)
-                return v->id;
-        v = malloc(sizeof(*v) + l + 1);
-        if (!v)
-                return UINT32_MAX; /* a view of its own that matches no node */
-        memcpy(v->root, root, l + 1);
-        v->id = next_view++;
-        HASH_ADD(hh, views, root, l, v);
-        return v->id;
+        if (!v) {
+                v = malloc(sizeof(*v) + l + 1);
+                if (!v)
+                        return -ENOMEM;
+                memcpy(v->root, root, l + 1);
+                v->id = next_view++;
+                HASH_ADD(hh, views, root, l, v);
+        }
+        *ret = v->id;
+        return 0;
 }
 
 /* The root of the cgroup namespace nsfd, read from inside it, relative to the served root;
@@ -281,7 +285,13 @@ int caller_locate(struct caller *c)
         e->fd = fd;
         e->in_view = r >= 0;
         pthread_mutex_lock(&ns_lock);
-        e->view = view_id(e->root);
+        if (view_id(e->root, &e->view) < 0) {
+                pthread_mutex_unlock(&ns_lock);
+                close(e->fd);
+                free(e->root);
+                free(e);
+                return -ENOMEM;
+        }
         c->in_view = e->in_view;
         c->view = e->view;
         snprintf(c->root, sizeof(c->root), "%s", e->root);

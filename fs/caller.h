@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgpath.h"
+
 #define CALLER_MAX_GROUPS 256
 
 struct caller {
@@ -54,5 +56,3 @@ int caller_read_status(struct caller *c);
  * -ESRCH when there is no such process. */
 int caller_cgroup(pid_t pid, char *buf, size_t n);
 
-/* Whether path (relative to the served root) is root or below it. */
-bool path_within(const char *path, const char *root);

@@ -15,28 +15,63 @@
 static char *path;
 static struct policy *current;
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile sig_atomic_t reload;
+
+/*
+ * The answer of a get*nam_r() call as -errno: ERANGE asks for a bigger
+ * buffer (grown here, up to 1 MiB: a group with many members is long); "no
+ * such name" is -ENOENT however the name service says it; any other error
+ * is the lookup's own.
+ */
+static int lookup_result(int r, bool found, char **buf, size_t *size)
+{
+        char *nb;
+
+        if (r == ERANGE) {
+                if (*size >= (1u << 20))
+                        return -ERANGE;
+                nb = realloc(*buf, *size *= 2);
+                if (!nb)
+                        return -ENOMEM;
+                *buf = nb;
+                return 1; /* again */
+        }
+        if (r == 0 && found)
+                return 0;
+        return r == 0 || r == ENOENT || r == ESRCH ? -ENOENT : -r;
+}
 
 static int resolve_user(void *userdata, const char *name, uint32_t *ret)
 {
         struct passwd pw, *found = NULL;
-        char buf[4096];
+        size_t size = 1024;
+        _cleanup_free_ char *buf = malloc(size);
+        int r = buf ? 1 : -ENOMEM;
 
-        if (getpwnam_r(name, &pw, buf, sizeof(buf), &found) != 0 || !found)
-                return -ENOENT;
-        *ret = pw.pw_uid;
-        return 0;
+        while (r > 0) {
+                r = getpwnam_r(name, &pw, buf, size, &found);
+                r = lookup_result(r, found, &buf, &size);
+        }
+        if (r == 0)
+                *ret = pw.pw_uid;
+        return r;
 }
 
 static int resolve_group(void *userdata, const char *name, uint32_t *ret)
 {
         struct group gr, *found = NULL;
-        char buf[16384];
+        size_t size = 4096;
+        _cleanup_free_ char *buf = malloc(size);
+        int r = buf ? 1 : -ENOMEM;
 
-        if (getgrnam_r(name, &gr, buf, sizeof(buf), &found) != 0 || !found)
-                return -ENOENT;
-        *ret = gr.gr_gid;
-        return 0;
+        while (r > 0) {
+                r = getgrnam_r(name, &gr, buf, size, &found);
+                r = lookup_result(r, found, &buf, &size);
+        }
+        if (r == 0)
+                *ret = gr.gr_gid;
+        return r;
 }
 
 static int parse_file(const char *file, struct policy **ret)
@@ -96,19 +131,26 @@ void grants_refresh(void)
 {
         struct policy *p, *old;
 
-        if (!reload || !path)
+        if (!path || !__atomic_load_n(&reload, __ATOMIC_ACQUIRE))
                 return;
-        reload = 0;
-        if (parse_file(path, &p) < 0) {
-                log_err("%s: keeping the %u grants in force", path, policy_count(current));
+        /* One thread reloads; the others go on with the rules in force. */
+        if (pthread_mutex_trylock(&reload_lock) != 0)
                 return;
+        if (__atomic_exchange_n(&reload, 0, __ATOMIC_ACQ_REL)) {
+                if (parse_file(path, &p) < 0) {
+                        pthread_rwlock_rdlock(&lock);
+                        log_err("%s: keeping the %u grants in force", path, policy_count(current));
+                        pthread_rwlock_unlock(&lock);
+                } else {
+                        pthread_rwlock_wrlock(&lock);
+                        old = current;
+                        current = p;
+                        pthread_rwlock_unlock(&lock);
+                        policy_free(old);
+                        log_info("%s: reloaded, %u grants", path, policy_count(p));
+                }
         }
-        pthread_rwlock_wrlock(&lock);
-        old = current;
-        current = p;
-        pthread_rwlock_unlock(&lock);
-        policy_free(old);
-        log_info("%s: reloaded, %u grants", path, policy_count(p));
+        pthread_mutex_unlock(&reload_lock);
 }
 
 static void subject(const struct caller *c, struct policy_subject *s, uint32_t *gids)
@@ -125,8 +167,8 @@ unsigned grants_rights(const struct caller *c, const char *cgroup)
         struct policy_subject s;
         unsigned r;
 
-        if (!current)
-                return 0;
+        if (!path)
+                return 0; /* no policy file: nothing to lock */
         subject(c, &s, gids);
         pthread_rwlock_rdlock(&lock);
         r = policy_rights(current, &s, cgroup);
@@ -140,7 +182,7 @@ bool grants_on_the_way(const struct caller *c, const char *cgroup)
         struct policy_subject s;
         bool r;
 
-        if (!current)
+        if (!path)
                 return false;
         subject(c, &s, gids);
         pthread_rwlock_rdlock(&lock);

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "caller.h"
 #include "cgroupfs.h"
+#include "fdquota.h"
 #include "grants.h"
 #include "log.h"
 #include "node.h"
@@ -20,6 +22,7 @@
 #include "visibility.h"
 
 #define MAX_THREADS "16"
+#define MAX_FILES_PER_UID 1024
 
 struct options {
         char *cgroup_root;
@@ -28,6 +31,7 @@ struct options {
         char *source;     /* mount.fuse passes "cgview /cg": the first word is the source */
         char *mountpoint;
         int nonopts;
+        unsigned max_files_per_uid;
 };
 
 #define OPT(t, p) { t, offsetof(struct options, p), 1 }
@@ -35,6 +39,7 @@ static const struct fuse_opt option_spec[] = {
         OPT("cgroup_root=%s", cgroup_root),
         OPT("policy=%s", policy),
         OPT("visibility=%s", visibility),
+        OPT("max_files_per_uid=%u", max_files_per_uid),
         FUSE_OPT_END,
 };
 
@@ -73,9 +78,33 @@ static void usage(const char *prog)
                "                           mount in /proc/self/mountinfo)\n"
                "    -o visibility=delegated|all\n"
                "                           what non-root callers see (default: delegated)\n"
-               "    -o policy=FILE         grants without chown (see README); SIGHUP reloads it\n\n"
+               "    -o policy=FILE         grants without chown (see README); SIGHUP reloads it\n"
+               "    -o max_files_per_uid=N files one non-root uid may hold open through the view;\n"
+               "                           beyond, its opens fail with EMFILE (default %u, 0: no bound)\n\n"
                "FUSE options:\n",
-               prog);
+               prog, MAX_FILES_PER_UID);
+}
+
+/*
+ * Every open file through the view holds a descriptor of the daemon's: take
+ * all the hard limit allows, and say what the bound per uid leaves for the rest.
+ */
+static void raise_nofile(unsigned per_uid)
+{
+        struct rlimit rl;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                return;
+        if (rl.rlim_cur < rl.rlim_max) {
+                rl.rlim_cur = rl.rlim_max;
+                if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+                        log_warn("cannot raise the open file limit to %llu: %m", (unsigned long long)rl.rlim_max);
+        }
+        getrlimit(RLIMIT_NOFILE, &rl);
+        /* A file may hold two descriptors (limits/cpu: cpu.max and cpu.idle). */
+        if (per_uid == 0 || (rl.rlim_cur != RLIM_INFINITY && 4ull * per_uid > rl.rlim_cur))
+                log_warn("open file limit %llu: max_files_per_uid=%u lets a few users use up every descriptor",
+                         (unsigned long long)rl.rlim_cur, per_uid);
 }
 
 static int add_arg(struct fuse_args *args, const char *arg)
@@ -91,7 +120,7 @@ int main(int argc, char *argv[])
 {
         struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
         struct fuse_cmdline_opts cmd = { 0 };
-        struct options o = { 0 };
+        struct options o = { .max_files_per_uid = MAX_FILES_PER_UID };
         struct fuse_loop_config *loop = NULL;
         struct fuse_session *se = NULL;
         char root[PATH_MAX];
@@ -125,9 +154,12 @@ int main(int argc, char *argv[])
                 goto out_args;
         }
 
-        if (o.cgroup_root)
-                snprintf(root, sizeof(root), "%s", o.cgroup_root);
-        else if ((r = cgroupfs_find_mount(root, sizeof(root))) < 0) {
+        if (o.cgroup_root) {
+                if (snprintf(root, sizeof(root), "%s", o.cgroup_root) >= (int)sizeof(root)) {
+                        fprintf(stderr, "cgview: cgroup_root: longer than %zu bytes\n", sizeof(root) - 1);
+                        goto out_args;
+                }
+        } else if ((r = cgroupfs_find_mount(root, sizeof(root))) < 0) {
                 fprintf(stderr, "cgview: no cgroup2 mount in /proc/self/mountinfo; mount one or give -o cgroup_root=PATH\n");
                 goto out_args;
         }
@@ -154,6 +186,8 @@ int main(int argc, char *argv[])
         }
         if (node_init() < 0)
                 goto out_args;
+        fdquota_set(o.max_files_per_uid);
+        raise_nofile(o.max_files_per_uid);
 
         /* The mount serves every user: allow_other when we can. */
         if ((geteuid() == 0 && add_arg(&args, "-oallow_other") < 0) ||

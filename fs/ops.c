@@ -12,11 +12,14 @@
 
 #include "caller.h"
 #include "cgroupfs.h"
+#include "fdquota.h"
 #include "grants.h"
 #include "log.h"
 #include "node.h"
 #include "ops.h"
 #include "pidns.h"
+#include "procs.h"
+#include "rules.h"
 #include "util.h"
 #include "view.h"
 #include "visibility.h"
@@ -29,17 +32,26 @@
 #define ENTRY_TIMEOUT 0.0
 #define ATTR_TIMEOUT 0.0
 
+/*
+ * The longest name FUSE carries (the kernel's FUSE_NAME_MAX): cgroupfs takes
+ * longer names than NAME_MAX, and the view looks them up up to this length.
+ * A longer one cannot be looked up through FUSE, and one in a listing would
+ * make the kernel fail the whole readdir (EIO): listings leave it out.
+ */
+#define FUSE_NAME_MAX 1024
+
 struct handle {
         pthread_mutex_t lock;    /* reads of one open file share its text */
         enum node_kind kind;
+        uid_t uid;               /* the opener, for the count of files each uid holds open */
+        bool counted;
         int fd;                  /* NODE_FILE */
-        bool pids;               /* NODE_FILE: cgroup.procs or cgroup.threads */
-        struct pidns ns;         /* the opener's PID namespace */
-        char *ns_root;           /* nsdelegate: processes may move only within this cgroup (SPEC 5.3) */
+        char *cgroup;            /* NODE_FILE: the cgroup the file is in */
+        const char *pids;        /* NODE_FILE: "cgroup.procs" or "cgroup.threads", else NULL */
+        struct pidns ns;         /* pids: the opener's PID namespace, for reads */
         bool granted;            /* opened by grant: moves are checked against it at write */
-        struct caller *opener;   /* ns_root or granted: who opened it, for those checks */
-        char *cgroup;            /* ... and the cgroup the file is in */
-        char *text;              /* NODE_FILE in a foreign PID namespace: the translated list */
+        struct caller *opener;   /* pids: who opened it, for the checks of a move */
+        char *text;              /* pids in a foreign PID namespace: the translated list */
         size_t len;
         struct view_handle *vh;  /* NODE_FRIENDLY */
 };
@@ -95,27 +107,18 @@ static int caller_from_req(fuse_req_t req, struct caller *c)
                 }                                                                    \
         } while (0)
 
-/* What a grant must give to write a file of a cgroup: the delegation files of a subtree's root, limits only below it. */
-static unsigned grant_needed(const char *file)
-{
-        return !strcmp(file, "cgroup.procs") || !strcmp(file, "cgroup.threads") ||
-                               !strcmp(file, "cgroup.subtree_control")
-                       ? POLICY_MANAGE
-                       : POLICY_MANAGE_BELOW;
-}
-
 /* The kernel refused the caller; a grant may allow it, done with the daemon's rights (SPEC 5.4). */
 static bool refused_but_granted(int r, const struct caller *c, const char *cgroup, unsigned need)
 {
-        return (r == -EACCES || r == -EPERM) && (grants_rights(c, cgroup) & need);
+        return r < 0 && rules_grant_allows(r, grants_rights(c, cgroup), need);
 }
 
-/* Evaluate expr with the daemon's own credentials, then act as the caller again. */
-#define AS_DAEMON(expr)                                 \
+/* Evaluate expr with the daemon's own credentials, then act as caller c again. */
+#define AS_DAEMON(c, expr)                              \
         ({                                              \
                 caller_restore();                       \
                 __typeof__(expr) r_ = (expr);           \
-                if (caller_become(&caller_) < 0)        \
+                if (caller_become(c) < 0)               \
                         abort();                        \
                 r_;                                     \
         })
@@ -145,7 +148,10 @@ static int self_target(const struct caller *c, char *buf, size_t n)
         size_t rl = strlen(c->root);
         int r = caller_cgroup(c->pid, own, sizeof(own));
 
-        if (r < 0 || !path_within(own, c->root))
+        /* ENAMETOOLONG: a cgroup path the kernel itself cannot print (PATH_MAX) makes no link either. */
+        if (r < 0)
+                return r == -ENAMETOOLONG ? r : -ENOENT;
+        if (!path_within(own, c->root))
                 return -ENOENT;
         r = snprintf(buf, n, "%s", own[rl] == '/' ? own + rl + 1 : rl ? "" : own);
         if (!*buf)
@@ -198,17 +204,18 @@ static int resolve_child(const struct node *p, const struct caller *c, const cha
         struct stat st;
         int r;
 
-        if (strlen(name) > NAME_MAX)
+        if (strlen(name) > FUSE_NAME_MAX)
                 return -ENAMETOOLONG;
         if (!strcmp(name, ".") || !strcmp(name, "..") || strchr(name, '/'))
                 return -ENOENT;
         switch (p->kind) {
         case NODE_CGROUP:
-                if (!strcmp(name, "self")) {
+                /* self is the link at the top of a view; below, a cgroup of that name is an ordinary one. */
+                if (!strcmp(name, "self") && is_view_root(p)) {
                         char target[PATH_MAX];
 
-                        if (!is_view_root(p) || (r = self_target(c, target, sizeof(target))) < 0)
-                                break;
+                        if ((r = self_target(c, target, sizeof(target))) < 0)
+                                return r;
                         *ret_kind = NODE_SELF;
                         *ret_path = strdup(p->path);
                         return *ret_path ? 0 : -ENOMEM;
@@ -227,7 +234,7 @@ static int resolve_child(const struct node *p, const struct caller *c, const cha
                 r = cgroupfs_stat(path, &st);
                 if (r == -ENOENT && !strncmp(name, "mem.", 4)) {
                         /* Finit's alias: mem.max is memory.max (resolved, never listed). */
-                        char alias[NAME_MAX + 4];
+                        char alias[FUSE_NAME_MAX + 4];
 
                         snprintf(alias, sizeof(alias), "memory.%s", name + 4);
                         free(path);
@@ -339,9 +346,10 @@ static int real_child(const struct node *p, const struct caller *c, const char *
 
         if (p->kind != NODE_CGROUP)
                 return p->kind == NODE_LIMITS || p->kind == NODE_STATS ? -EPERM : -ENOTDIR;
-        if (strlen(name) > NAME_MAX)
+        if (strlen(name) > FUSE_NAME_MAX)
                 return -ENAMETOOLONG;
-        if (view_is_reserved(name) || !strcmp(name, ".") || !strcmp(name, ".."))
+        if ((view_is_reserved(name) && (strcmp(name, "self") || is_view_root(p))) || !strcmp(name, ".") ||
+            !strcmp(name, ".."))
                 return -EPERM;
         path = path_join(p->path, name);
         if (!path)
@@ -480,9 +488,12 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
         _cleanup_free_ char *path = NULL;
         int r;
 
-        /* The reserved names are taken: there is something by that name already. */
+        /*
+         * The reserved names are taken: there is something by that name already.
+         * self everywhere: a cgroup a/self would be shadowed for a caller whose view root is a.
+         */
         r = real_child(p, &caller_, name, &path);
-        if (r == -EPERM && p->kind == NODE_CGROUP)
+        if ((r == -EPERM || (r >= 0 && !strcmp(name, "self"))) && p->kind == NODE_CGROUP)
                 r = -EEXIST;
         /* A hidden name answers as a free one would: EACCES where the caller may not create. */
         if (r == -ENOENT)
@@ -490,7 +501,7 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
         if (r >= 0) {
                 r = cgroupfs_mkdir(path, mode);
                 if (refused_but_granted(r, &caller_, p->path, POLICY_MANAGE))
-                        r = AS_DAEMON(cgroupfs_mkdir(path, mode));
+                        r = AS_DAEMON(&caller_, cgroupfs_mkdir(path, mode));
         }
         if (r < 0) {
                 fuse_reply_err(req, -r);
@@ -513,7 +524,7 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
         if (r >= 0) {
                 r = cgroupfs_rmdir(path);
                 if (refused_but_granted(r, &caller_, path, POLICY_MANAGE_BELOW))
-                        r = AS_DAEMON(cgroupfs_rmdir(path));
+                        r = AS_DAEMON(&caller_, cgroupfs_rmdir(path));
         }
         fuse_reply_err(req, -r);
 }
@@ -612,30 +623,20 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
         fuse_reply_err(req, -r);
 }
 
-/*
- * nsdelegate (SPEC 5.3): the kernel keeps a namespace from writing the
- * interface files of its own root, except the delegatable ones. It sees only
- * the daemon's namespace, so the daemon applies the rule for the caller's.
- */
-static bool ns_root_guarded(const struct node *n, const struct caller *c)
+/* nsdelegate for a namespaced caller writing a file of cgroup (file NULL: a limits/ file). */
+static bool ns_root_guarded(const struct caller *c, const char *cgroup, const char *file)
 {
-        const char *slash = strrchr(n->path, '/');
-        size_t dl = slash ? (size_t)(slash - n->path) : 0;
-
-        if (!c->namespaced || !cgroupfs_nsdelegate())
-                return false;
-        if (n->kind == NODE_FRIENDLY)
-                return !strcmp(n->path, c->root);
-        return n->kind == NODE_FILE && dl == strlen(c->root) && !strncmp(n->path, c->root, dl) &&
-               !cgroupfs_delegatable(slash ? slash + 1 : n->path);
+        return c->namespaced && cgroupfs_nsdelegate() &&
+               rules_ns_root_guarded(cgroup, c->root, file, file && cgroupfs_delegatable(file));
 }
 
 static void handle_free(struct handle *h)
 {
         if (h->fd >= 0)
                 close(h->fd);
+        if (h->counted)
+                fdquota_put(h->uid);
         free(h->text);
-        free(h->ns_root);
         free(h->opener);
         free(h->cgroup);
         view_close(h->vh);
@@ -643,10 +644,36 @@ static void handle_free(struct handle *h)
         free(h);
 }
 
+/* The kernel file base of cgroup h->cgroup, opened as caller c, or by grant with the daemon's rights. */
+static int open_kernel_file(struct handle *h, const struct caller *c, const char *path, const char *base, int flags)
+{
+        int r = cgroupfs_open(path, flags);
+
+        if ((flags & O_ACCMODE) != O_RDONLY && refused_but_granted(r, c, h->cgroup, rules_grant_need(base))) {
+                r = AS_DAEMON(c, cgroupfs_open(path, flags));
+                h->granted = r >= 0;
+        }
+        if (r < 0)
+                return r;
+        h->fd = r;
+        h->pids = !strcmp(base, "cgroup.procs") ? "cgroup.procs" : !strcmp(base, "cgroup.threads") ? "cgroup.threads" : NULL;
+        if (!h->pids)
+                return 0;
+        /* A move is judged at write by who opened the file, as the kernel judges with the opener's credentials. */
+        h->opener = malloc(sizeof(*c));
+        if (!h->opener)
+                return -ENOMEM;
+        *h->opener = *c;
+        /* /proc/<pid>/ns of a caller in a user namespace is not the caller's to stat. */
+        return AS_DAEMON(c, pidns_of(c->pid, c->pid_levels, &h->ns));
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
         AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
+        bool writing = (fi->flags & O_ACCMODE) != O_RDONLY;
+        const char *base = NULL; /* a kernel file's name; NULL for a limits/ file */
         struct handle *h;
         int r;
 
@@ -662,37 +689,28 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         pthread_mutex_init(&h->lock, NULL);
         h->kind = n->kind;
         h->fd = -1;
-        if (n->kind == NODE_FILE) {
-                const char *base = strrchr(n->path, '/') ? strrchr(n->path, '/') + 1 : n->path;
+        h->uid = caller_.uid;
+        /* One user holding many files makes its own opens fail, never anyone else's (root is not counted). */
+        r = caller_.uid == 0 ? 0 : fdquota_take(caller_.uid);
+        h->counted = r >= 0 && caller_.uid != 0;
+        if (r < 0)
+                log_warn("uid %u holds %u files open through the view: EMFILE", (unsigned)caller_.uid,
+                         fdquota_held(caller_.uid));
+        else if (n->kind == NODE_FILE) {
+                const char *slash = strrchr(n->path, '/');
 
-                int flags = fi->flags & (O_ACCMODE | O_APPEND | O_TRUNC | O_NONBLOCK);
-                char dir[PATH_MAX];
-
-                snprintf(dir, sizeof(dir), "%.*s", base > n->path ? (int)(base - n->path - 1) : 0, n->path);
-                r = cgroupfs_open(n->path, flags);
-                h->pids = !strcmp(base, "cgroup.procs") || !strcmp(base, "cgroup.threads");
-                if ((flags & O_ACCMODE) != O_RDONLY && refused_but_granted(r, &caller_, dir, grant_needed(base))) {
-                        r = AS_DAEMON(cgroupfs_open(n->path, flags));
-                        h->granted = r >= 0;
-                }
-                h->fd = r;
-                /* /proc/<pid>/ns of a caller in a user namespace is not the caller's to stat. */
-                if (r >= 0 && h->pids)
-                        r = AS_DAEMON(pidns_of(caller_.pid, caller_.pid_levels, &h->ns));
-                if (r >= 0 && h->pids && caller_.namespaced && cgroupfs_nsdelegate() && !(h->ns_root = strdup(caller_.root)))
-                        r = -ENOMEM;
-                if (r >= 0 && h->pids && (h->ns_root || h->granted) &&
-                    (!(h->opener = malloc(sizeof(caller_))) || !(h->cgroup = strdup(dir))))
-                        r = -ENOMEM;
-                if (h->opener)
-                        *h->opener = caller_;
+                base = slash ? slash + 1 : n->path;
+                h->cgroup = strndup(n->path, slash ? (size_t)(slash - n->path) : 0);
+                r = h->cgroup ? open_kernel_file(h, &caller_, n->path, base,
+                                                 fi->flags & (O_ACCMODE | O_APPEND | O_TRUNC | O_NONBLOCK))
+                              : -ENOMEM;
         } else {
                 r = view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh);
-                if ((fi->flags & O_ACCMODE) != O_RDONLY && refused_but_granted(r, &caller_, n->path, POLICY_MANAGE_BELOW))
-                        r = AS_DAEMON(view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh));
+                if (writing && refused_but_granted(r, &caller_, n->path, rules_grant_need(NULL)))
+                        r = AS_DAEMON(&caller_, view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh));
         }
         /* After the kernel's permission check, as the kernel orders them: EACCES before EPERM. */
-        if (r >= 0 && (fi->flags & O_ACCMODE) != O_RDONLY && ns_root_guarded(n, &caller_))
+        if (r >= 0 && writing && ns_root_guarded(&caller_, h->cgroup ? h->cgroup : n->path, base))
                 r = -EPERM;
         if (r < 0) {
                 handle_free(h);
@@ -711,26 +729,24 @@ static struct handle *handle_of(struct fuse_file_info *fi)
         return (struct handle *)(uintptr_t)fi->fh;
 }
 
+static pid_t to_local(void *userdata, pid_t global)
+{
+        return pidns_to_local(userdata, global);
+}
+
 /* cgroup.procs as a caller in a PID namespace sees it: its numbers, the invisible left out. */
 static int translate_pids(struct handle *h)
 {
         _cleanup_free_ char *raw = NULL;
-        char *line, *save = NULL, *out;
-        size_t len = 0, cap;
-        int r = cgroupfs_read_fd(h->fd, &raw, &cap);
+        size_t len;
+        char *out;
+        int r = cgroupfs_read_fd(h->fd, &raw, &len);
 
         if (r < 0)
                 return r;
-        out = malloc(cap + 1);
-        if (!out)
-                return -ENOMEM;
-        for (line = strtok_r(raw, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                pid_t local = pidns_to_local(&h->ns, (pid_t)atoi(line));
-
-                /* A local number is never longer than the global one it replaces. */
-                if (local > 0)
-                        len += (size_t)snprintf(out + len, cap + 1 - len, "%d\n", (int)local);
-        }
+        r = procs_translate(raw, len, to_local, &h->ns, &out, &len);
+        if (r < 0)
+                return r;
         free(h->text);
         h->text = out;
         h->len = len;
@@ -784,97 +800,94 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
         pthread_mutex_unlock(&h->lock);
 }
 
-/*
- * Whether c may write the cgroup.procs of the common ancestor of cgroups src
- * and dst (src NULL: outside the served tree, so the ancestor is above it,
- * and root's), judged as the kernel does for a file: owner, group, other.
- */
+/* Whether c may write cgroup.procs of the common ancestor of cgroups src and dst, by its mode (src NULL: above the served tree, root's). */
 static bool may_write_common_procs(const struct caller *c, const char *src, const char *dst)
 {
-        char common[PATH_MAX], path[PATH_MAX + 16];
-        size_t i = 0, end = 0;
+        const struct rules_who who = { c->uid, c->gid, c->groups, c->ngroups };
+        _cleanup_free_ char *path = NULL;
         struct stat st;
 
-        if (c->uid == 0)
-                return true;
         if (!src)
+                return c->uid == 0;
+        if (asprintf(&path, "%.*s%scgroup.procs", (int)procs_common_ancestor(src, dst), src,
+                     procs_common_ancestor(src, dst) ? "/" : "") < 0)
                 return false;
-        for (; src[i] && src[i] == dst[i]; i++)
-                if (src[i] == '/')
-                        end = i;
-        if ((!src[i] || src[i] == '/') && (!dst[i] || dst[i] == '/'))
-                end = i;
-        snprintf(common, sizeof(common), "%.*s", (int)end, src);
-        snprintf(path, sizeof(path), "%s%scgroup.procs", common, *common ? "/" : "");
-        if (cgroupfs_stat(path, &st) < 0)
-                return false;
-        if (st.st_uid == c->uid)
-                return st.st_mode & S_IWUSR;
-        if (st.st_gid == c->gid)
-                return st.st_mode & S_IWGRP;
-        for (int g = 0; g < c->ngroups; g++)
-                if (c->groups[g] == st.st_gid)
-                        return st.st_mode & S_IWGRP;
-        return st.st_mode & S_IWOTH;
+        return cgroupfs_stat(path, &st) >= 0 && rules_mode_allows(&who, st.st_uid, st.st_gid, st.st_mode, W_OK);
+}
+
+static bool is_daemon_thread(pid_t pid)
+{
+        char p[64];
+
+        snprintf(p, sizeof(p), "/proc/self/task/%d", (int)pid);
+        return access(p, F_OK) == 0;
 }
 
 /*
- * A PID written to cgroup.procs/threads, made global: "0" is the writer (the
- * kernel would read it as the daemon's own thread), other numbers are the
- * writer's namespace's. Anything else goes to the kernel as written, for its errno.
+ * The global PID a write to cgroup.procs/threads moves, once the daemon's
+ * rules allow it (procs.h): read as the kernel reads it, in the writer's
+ * PID namespace as the kernel does, 0 being the writer itself. Runs with
+ * the daemon's rights (other users' /proc/<pid>/ns).
  */
-static int write_pid(fuse_req_t req, struct handle *h, const char *buf, size_t size)
+static int pid_to_move(pid_t writer, const struct handle *h, const char *buf, size_t size)
 {
-        char value[32], *end;
-        size_t b = 0, e = size;
-        long local;
+        struct procs_move m = { .opener_root = h->opener->uid == 0, .granted = h->granted };
+        char cg[PATH_MAX];
+        struct pidns ns;
         pid_t global;
-        int r;
+        int pid, r;
 
-        while (b < e && isspace((unsigned char)buf[b]))
-                b++;
-        while (e > b && isspace((unsigned char)buf[e - 1]))
-                e--;
-        if (e - b == 0 || e - b >= sizeof(value))
-                return cgroupfs_write_fd(h->fd, buf, size);
-        memcpy(value, buf + b, e - b);
-        value[e - b] = 0;
-        local = strtol(value, &end, 10);
-        if (*end || local < 0 || local > INT32_MAX || !isdigit((unsigned char)value[0]))
-                return cgroupfs_write_fd(h->fd, buf, size);
-        global = local == 0 ? fuse_req_ctx(req)->pid : pidns_to_global(&h->ns, (pid_t)local);
+        r = procs_parse_write(buf, size, &pid);
+        if (r < 0)
+                return r;
+        if (writer <= 0)
+                return -ESRCH; /* a writer the daemon's PID namespace cannot see */
+        if (pid == 0)
+                global = writer;
+        else {
+                r = pidns_of(writer, 0, &ns);
+                global = r < 0 ? r : pidns_to_global(&ns, pid);
+        }
         if (global < 0)
                 return global;
-        if (h->opener) {
-                char cg[PATH_MAX];
-                int where = caller_cgroup(global, cg, sizeof(cg));
-                bool outside = where == -ENOENT; /* in a cgroup above or beside the served tree */
-
-                if (where < 0 && !outside)
-                        return where;
-                /*
-                 * nsdelegate: the kernel first wants the writer to may write the common
-                 * ancestor's cgroup.procs (EACCES), then a source inside the namespace (ENOENT).
-                 */
-                if (h->ns_root && (outside || !path_within(cg, h->ns_root)))
-                        return may_write_common_procs(h->opener, outside ? NULL : cg, h->cgroup) ? -ENOENT : -EACCES;
-                /* A grant moves processes within the managed subtree only. */
-                if (h->granted && (outside || !(grants_rights(h->opener, cg) & POLICY_MANAGE)))
-                        return -EACCES;
+        r = caller_cgroup(global, cg, sizeof(cg));
+        if (r < 0 && r != -ENOENT)
+                return r;
+        m.src = r >= 0 ? cg : NULL;
+        m.daemon = is_daemon_thread(global);
+        if (h->opener->namespaced && cgroupfs_nsdelegate())
+                m.ns_root = h->opener->root;
+        if (m.granted && m.src)
+                m.src_rights = grants_rights(h->opener, m.src);
+        if (m.ns_root && !m.granted && !m.opener_root)
+                m.may_write_common = may_write_common_procs(h->opener, m.src, h->cgroup);
+        r = procs_move_check(&m);
+        if (r < 0) {
+                log_warn("%s/%s: uid %u may not move pid %d from %s: %s", h->cgroup, h->pids,
+                         (unsigned)h->opener->uid, (int)global,
+                         m.src ? m.src : "outside the served tree", strerror(-r));
+                return r;
         }
-        r = snprintf(value, sizeof(value), "%d", (int)global);
-        r = cgroupfs_write_fd(h->fd, value, (size_t)r);
-        return r < 0 ? r : (int)size;
+        return global;
 }
 
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
                      struct fuse_file_info *fi)
 {
+        AS_CALLER(req);
         struct handle *h = handle_of(fi);
+        char value[16];
         int r;
 
-        if (h->kind == NODE_FILE) {
-                r = h->pids ? write_pid(req, h, buf, size) : cgroupfs_write_fd(h->fd, buf, size);
+        if (h->kind == NODE_FILE && h->pids) {
+                /* The kernel gets the canonical decimal of the PID decided on, never the caller's bytes. */
+                r = AS_DAEMON(&caller_, pid_to_move(fuse_req_ctx(req)->pid, h, buf, size));
+                if (r >= 0)
+                        r = cgroupfs_write_fd(h->fd, value, (size_t)snprintf(value, sizeof(value), "%d", r));
+                if (r >= 0)
+                        r = (int)size;
+        } else if (h->kind == NODE_FILE) {
+                r = cgroupfs_write_fd(h->fd, buf, size);
         } else {
                 pthread_mutex_lock(&h->lock);
                 r = view_write(h->vh, buf, size);
@@ -951,6 +964,11 @@ static int list_kernel_entry(void *userdata, const char *name, unsigned char d_t
 
         if (view_is_reserved(name) && (strcmp(name, "self") || is_view_root(l->n))) {
                 warn_shadowed(name);
+                return 0;
+        }
+        if (strlen(name) > FUSE_NAME_MAX) {
+                log_warn("%s/%.64s...: a name longer than FUSE carries (%d bytes); not listed", l->n->path, name,
+                         FUSE_NAME_MAX);
                 return 0;
         }
         if (d_type == DT_DIR && !l->all_visible && strcmp(name, ".") && strcmp(name, "..")) {

@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <linux/nsfs.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
+#include "knum.h"
 #include "pidns.h"
 #include "procfs.h"
 #include "util.h"
@@ -30,9 +32,9 @@ int pidns_init(void)
 /* The NSpid line of /proc/<pid>/status: the process's number at each level, outermost first. */
 static int nspids(pid_t pid, pid_t *ret, int max)
 {
+        _cleanup_free_ char *buf = NULL;
         unsigned long v[33];
-        char buf[8192];
-        int n = procfs_read(pid, "status", buf, sizeof(buf));
+        int n = procfs_read(pid, "status", &buf);
 
         if (n < 0)
                 return n;
@@ -110,6 +112,14 @@ static bool is_local(const struct pidns *ns, pid_t global, pid_t local)
         return n > ns->level && levels[ns->level] == local && same_ns_at_level(global, n, ns);
 }
 
+/* The PID a /proc or /proc/<pid>/task entry names, or 0 for any other entry. */
+static pid_t entry_pid(const char *name)
+{
+        unsigned long long v;
+
+        return parse_decimal(name, strlen(name), INT32_MAX, &v) < 0 ? 0 : (pid_t)v;
+}
+
 pid_t pidns_to_global(const struct pidns *ns, pid_t local)
 {
         struct dirent *de;
@@ -124,7 +134,7 @@ pid_t pidns_to_global(const struct pidns *ns, pid_t local)
                 if (!d)
                         return -ESRCH;
                 while ((de = readdir(d)) && found < 0) {
-                        pid_t g = (pid_t)atoi(de->d_name);
+                        pid_t g = entry_pid(de->d_name);
                         char task[64];
                         struct dirent *te;
                         DIR *t;
@@ -141,7 +151,7 @@ pid_t pidns_to_global(const struct pidns *ns, pid_t local)
                         if (!t)
                                 continue;
                         while ((te = readdir(t)) && found < 0) {
-                                pid_t tid = (pid_t)atoi(te->d_name);
+                                pid_t tid = entry_pid(te->d_name);
 
                                 if (tid > 0 && tid != g && is_local(ns, tid, local))
                                         found = tid;

@@ -1,47 +1,81 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "knum.h"
 #include "procfs.h"
+#include "util.h"
 
-int procfs_read(pid_t pid, const char *file, char *buf, size_t n)
+#define PROCFS_MAX (4u << 20)
+
+int procfs_read(pid_t pid, const char *file, char **ret)
 {
+        _cleanup_free_ char *buf = NULL;
+        _cleanup_close_ int fd = -1;
+        size_t len = 0, size = 0;
         char path[64];
-        ssize_t len;
-        int fd;
 
         snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)pid, (int)pid, file);
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
-                return -ESRCH;
-        /* These files are small and made whole at the first read: one read(2) is all of it. */
-        len = read(fd, buf, n - 1);
-        close(fd);
-        if (len <= 0)
-                return -ESRCH;
+                return errno == ENOENT ? -ESRCH : NEG_ERRNO();
+        for (;;) {
+                ssize_t n;
+
+                if (size - len < 2) {
+                        char *nb;
+
+                        size = size ? size * 2 : 4096;
+                        if (size > PROCFS_MAX)
+                                return -EFBIG;
+                        nb = realloc(buf, size);
+                        if (!nb)
+                                return -ENOMEM;
+                        buf = nb;
+                }
+                n = read(fd, buf + len, size - len - 1);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return errno == ESRCH || errno == ENOENT ? -ESRCH : NEG_ERRNO();
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+        }
+        if (len == 0)
+                return -ESRCH; /* a process being reaped reads empty */
         buf[len] = 0;
+        *ret = TAKE_PTR(buf);
         return 0;
 }
 
 int procfs_numbers(const char *status, const char *key, unsigned long *ret, int max)
 {
-        const char *line = strstr(status, key);
+        const char *p = strstr(status, key);
         int n = 0;
 
-        if (!line)
-                return -ESRCH;
-        for (const char *p = line + strlen(key); n < max;) {
-                char *end;
-                unsigned long v = strtoul(p, &end, 10);
+        if (!p)
+                return -ENOENT;
+        p += strlen(key);
+        while (n < max) {
+                unsigned long long v;
+                size_t len;
+                int r;
 
-                if (end == p || *p == '\n')
+                p += strspn(p, " \t");
+                len = strcspn(p, " \t\n");
+                if (len == 0)
                         break;
-                ret[n++] = v;
-                p = end;
+                r = parse_decimal(p, len, UINT32_MAX, &v);
+                if (r < 0)
+                        return r;
+                ret[n++] = (unsigned long)v;
+                p += len;
         }
         return n;
 }

@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* procfs: the few facts cgview reads about a process from /proc/<pid>, one read each. */
+/* procfs: the few facts cgview reads about a process from /proc/<pid>, one file read each. */
 #pragma once
 
 #include <stddef.h>
 #include <sys/types.h>
 
-/* /proc/<pid>/task/<pid>/<file>, whole (up to n - 1 bytes), NUL-terminated. -ESRCH: no such process. */
-int procfs_read(pid_t pid, const char *file, char *buf, size_t n);
+/*
+ * /proc/<pid>/task/<pid>/<file>, whole, NUL-terminated, in *ret (free it).
+ * -ESRCH when there is no such process; otherwise the read's own errno
+ * (the kernel gives ENAMETOOLONG for the cgroup file of a process whose
+ * cgroup path does not fit in PATH_MAX), -EFBIG over 4 MiB, -ENOMEM.
+ */
+int procfs_read(pid_t pid, const char *file, char **ret);
 
-/* The numbers after "\nKey:" in status text ("\nGroups:", "\nNSpid:"), at most max of them. */
+/* The plain decimal numbers after "\nKey:" in status text ("\nGroups:",
+ * "\nNSpid:"), at most max of them: their count, -ENOENT without the key,
+ * -EINVAL for anything but numbers separated by blanks. */
 int procfs_numbers(const char *status, const char *key, unsigned long *ret, int max);
