@@ -4,8 +4,8 @@
  *
  * Everything is exact integer arithmetic. Numbers are scanned once by
  * dec_scan(), which keeps the fraction as its digits, and scaled by
- * dec_scale(), which computes floor(number x mul / div) without rounding
- * error. Parsers work on spans of the input so that io.max lines and kernel
+ * dec_scale() or dec_scale_up(), which compute floor or ceil of
+ * number x mul / div without rounding error. Parsers work on spans of the input so that io.max lines and kernel
  * text are parsed in place. Formatters build the text in a local buffer and
  * hand it over whole, so a short caller buffer is never half written.
  */
@@ -153,19 +153,48 @@ static size_t dec_scan(struct span s, struct dec *ret)
 }
 
 /*
- * floor(d x mul / div), exactly, for a d without overflow. The fraction is
+ * floor(d x mul / div), exactly, for a d without overflow; *ret_inexact
+ * says whether the exact value had a fractional part. The fraction is
  * folded in from its last digit: t = floor((mul x digit + t) / 10) keeps
  * only the integer part of mul x (the tail so far), which loses nothing
  * because floor((a + x) / n) = floor((a + floor(x)) / n) for integers a, n.
+ * The tail is an integer exactly when no step had a remainder, and the
+ * quotient then exactly when the last division has none.
  * No overflow: ipart x mul + t < (2^64 - 1)^2 + 2^64 < 2^128.
  */
+static u128 dec_scale_exact(const struct dec *d, uint64_t mul, uint64_t div, bool *ret_inexact)
+{
+        u128 t = 0, a;
+        bool inexact = false;
+
+        for (size_t i = d->nfrac; i > 0; i--) {
+                u128 x = (u128) mul * (unsigned) (d->frac[i - 1] - '0') + t;
+
+                inexact = inexact || x % 10 != 0;
+                t = x / 10;
+        }
+        a = (u128) d->ipart * mul + t;
+        *ret_inexact = inexact || a % div != 0;
+        return a / div;
+}
+
 static u128 dec_scale(const struct dec *d, uint64_t mul, uint64_t div)
 {
-        u128 t = 0;
+        bool inexact;
 
-        for (size_t i = d->nfrac; i > 0; i--)
-                t = ((u128) mul * (unsigned) (d->frac[i - 1] - '0') + t) / 10;
-        return ((u128) d->ipart * mul + t) / div;
+        return dec_scale_exact(d, mul, div, &inexact);
+}
+
+/*
+ * ceil(d x mul / div): when the tail had a remainder, the exact numerator
+ * lies strictly between a and a + 1, so its quotient is floor(a / div) + 1.
+ */
+static u128 dec_scale_up(const struct dec *d, uint64_t mul, uint64_t div)
+{
+        bool inexact;
+        u128 v = dec_scale_exact(d, mul, div, &inexact);
+
+        return v + inexact;
 }
 
 /* round(d x mul / div), halves up: floor((2 x d x mul / div + 1) / 2). */
@@ -264,7 +293,8 @@ static int size_span(struct span s, uint64_t total, uint64_t *ret)
         }
         if (d.overflow)
                 return -ERANGE;
-        v = dec_scale(&d, mul, div);
+        /* Up: a fraction of a byte is a byte, so a non-zero request is never 0. */
+        v = dec_scale_up(&d, mul, div);
         if (v > UINT64_MAX)
                 return -ERANGE;
         *ret = (uint64_t) v;
@@ -274,6 +304,27 @@ static int size_span(struct span s, uint64_t total, uint64_t *ret)
 int units_parse_size(const char *s, uint64_t total, uint64_t *ret)
 {
         return size_span(span_input(s), total, ret);
+}
+
+int units_parse_size_up(const char *s, uint64_t total, uint64_t gran, uint64_t *ret)
+{
+        uint64_t v;
+        int r;
+
+        if (gran == 0)
+                return -EINVAL;
+        r = units_parse_size(s, total, &v);
+        if (r < 0)
+                return r;
+        if (r == UNITS_IS_MAX) {
+                *ret = UNITS_MAX;
+                return r;
+        }
+        r = units_round_up(v, gran, &v);
+        if (r < 0)
+                return r;
+        *ret = v;
+        return max_or_zero(v);
 }
 
 int units_round_up(uint64_t v, uint64_t gran, uint64_t *ret)
@@ -954,6 +1005,32 @@ int units_parse_io_weight_line(const char *s, char ret_dev[64], uint64_t *ret_we
         ret_dev[dev.len] = '\0';
         *ret_weight = w;
         return r;
+}
+
+int units_format_kernel_io_weight(int kind, bool has_dev, unsigned major, unsigned minor, uint64_t weight,
+                                  char *buf, size_t n)
+{
+        char tmp[UNITS_BUF];
+        struct out o = { tmp, sizeof tmp, 0 };
+
+        if (kind != 0 && kind != UNITS_WEIGHT_IS_DEFAULT)
+                return -EINVAL;
+        if (weight < UNITS_WEIGHT_MIN || weight > UNITS_WEIGHT_MAX)
+                return -ERANGE;
+        if (!has_dev) {
+                out_str(&o, "default ");
+                out_u64(&o, weight);
+                return out_done(&o, buf, n);
+        }
+        out_u64(&o, major);
+        out_char(&o, ':');
+        out_u64(&o, minor);
+        out_char(&o, ' ');
+        if (kind == UNITS_WEIGHT_IS_DEFAULT)
+                out_str(&o, "default");
+        else
+                out_u64(&o, weight);
+        return out_done(&o, buf, n);
 }
 
 /* ---- kernel text for stats/ -------------------------------------------- */

@@ -17,6 +17,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,13 +40,25 @@
 /*
  * Sizes: "512", "1.5G", "256M", "1g", "1Gi", "1GiB", "1GB", "50%".
  * Units K M G T P E are powers of 1024, case-insensitive, optionally followed
- * by "i", "iB" or "B". A fraction is exact: the result is floor(number x
- * unit) computed in integers (callers round to their granularity). "N%" is
- * N percent of total (systemd's convention; total == 0 makes % -EINVAL).
- * "max", "infinity", "unlimited" (case-insensitive) return UNITS_IS_MAX.
+ * by "i", "iB" or "B". A fraction is exact: the result is ceil(number x
+ * unit) computed in integers, so a fraction of a byte is a whole byte and a
+ * non-zero request is never 0 ("0.5" -> 1, "1.5" -> 2, "0.0001K" -> 1; an
+ * exact value such as "1.5K" is unchanged). "N%" is N percent of total,
+ * rounded up the same way (systemd's convention; total == 0 makes %
+ * -EINVAL). "max", "infinity", "unlimited" (case-insensitive) return
+ * UNITS_IS_MAX, and so does a number that comes to UNITS_MAX.
  * Returns 0 for a number, UNITS_IS_MAX for max.
  */
 int units_parse_size(const char *s, uint64_t total, uint64_t *ret);
+
+/*
+ * A size as the kernel should get it: units_parse_size(), then rounded up
+ * to a multiple of gran (the page size for memory, the huge page size for
+ * hugetlb), because the kernel floors to its granularity and a non-zero
+ * request must not become 0 (SPEC 3). "max" stays UNITS_MAX; -ERANGE when
+ * rounding up overflows; gran == 0 is -EINVAL.
+ */
+int units_parse_size_up(const char *s, uint64_t total, uint64_t gran, uint64_t *ret);
 
 /* Round v up to a multiple of gran (a power of two or any non-zero value);
  * -ERANGE if that overflows. UNITS_MAX stays UNITS_MAX. */
@@ -142,6 +155,19 @@ int units_format_io_max_line(const char *dev, const uint64_t v[UNITS_IO_NKEYS], 
  * "DEV default" (returns UNITS_WEIGHT_IS_DEFAULT). N in 1..10000.
  */
 int units_parse_io_weight_line(const char *s, char ret_dev[64], uint64_t *ret_weight);
+
+/*
+ * The line to write to the kernel's io.weight for one parsed line: kind and
+ * weight are what units_parse_io_weight_line() returned; has_dev says the
+ * line named a device, which the caller resolved to major:minor.
+ *   no device:                  "default W"   (the cgroup's default weight)
+ *   device, a weight:           "8:0 W"
+ *   device, UNITS_WEIGHT_IS_DEFAULT: "8:0 default" (drops the device's own
+ *                               weight; "8:0 100" would pin it instead)
+ * -EINVAL for another kind, -ERANGE for a weight outside 1..10000.
+ */
+int units_format_kernel_io_weight(int kind, bool has_dev, unsigned major, unsigned minor, uint64_t weight,
+                                  char *buf, size_t n);
 
 /*
  * Readers of kernel text, for stats/ (pure, fuzzed like the rest).

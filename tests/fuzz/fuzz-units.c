@@ -45,6 +45,7 @@ static bool approx_close(uint64_t v, int r, uint64_t back)
 
 static void fuzz_size(const char *s, uint64_t total)
 {
+        static const uint64_t grans[] = { 1, 3, 4096, 2u << 20, 1u << 30 };
         char buf[UNITS_BUF];
         uint64_t v = SENTINEL, back = SENTINEL, up;
         int r = units_parse_size(s, total, &v);
@@ -55,6 +56,8 @@ static void fuzz_size(const char *s, uint64_t total)
                 return;
         }
         check((r == UNITS_IS_MAX) == (v == UNITS_MAX), "parse_size max", s);
+        /* Fractions round up: only a number without a non-zero digit is 0. */
+        check(v != 0 || !strpbrk(s, "123456789"), "parse_size non-zero", s);
         check(units_format_size(v, buf, sizeof buf) > 0, "format_size", s);
         check(units_parse_size(buf, 0, &back) == r && back == v, "size round trip", s);
         check(units_format_size_approx(v, buf, sizeof buf) > 0, "format_size_approx", s);
@@ -62,6 +65,16 @@ static void fuzz_size(const char *s, uint64_t total)
         check(v == UNITS_MAX || approx_close(v, r, back), "size approx", s);
         if (units_round_up(v, 4096, &up) == 0)
                 check(v == UNITS_MAX ? up == v : up >= v && up % 4096 == 0 && up - v < 4096, "round_up", s);
+        for (size_t i = 0; i < sizeof grans / sizeof grans[0]; i++) {
+                int ru = units_round_up(v, grans[i], &up), rp;
+
+                back = SENTINEL;
+                rp = units_parse_size_up(s, total, grans[i], &back);
+                check(ru < 0 ? rp == ru && back == SENTINEL :
+                               rp >= 0 && back == up && (rp == UNITS_IS_MAX) == (up == UNITS_MAX) &&
+                               (v == 0) == (up == 0),
+                      "parse_size_up", s);
+        }
 }
 
 static void fuzz_cpus(const char *s, uint64_t period)
@@ -189,8 +202,16 @@ static void fuzz_io(const char *s)
         check_ret(r, "parse_io_weight_line return", s);
         if (r < 0)
                 check(w == SENTINEL && strcmp(dev, "SENTINEL") == 0, "parse_io_weight_line untouched", s);
-        else
+        else {
                 check(w >= UNITS_WEIGHT_MIN && w <= UNITS_WEIGHT_MAX && strlen(dev) < 64, "io.weight", s);
+                /* A device's "default" reaches the kernel as "default", never as a weight. */
+                check(units_format_kernel_io_weight(r, dev[0] != 0, 8, 0, w, buf, sizeof buf) > 0, "kernel io.weight", s);
+                if (dev[0])
+                        check(strcmp(buf + 4, "default") == 0 ? r == UNITS_WEIGHT_IS_DEFAULT : r == 0,
+                              "kernel io.weight default", s);
+                else
+                        check(strncmp(buf, "default ", 8) == 0, "kernel io.weight cgroup default", s);
+        }
 }
 
 static void fuzz_text(const char *s)

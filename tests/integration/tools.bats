@@ -25,6 +25,22 @@ setup() {
         [ "$("$CGUNITS" size "$("$CGUNITS" -p size 268439552)")" = 268439552 ]
 }
 
+@test "cgunits: a non-zero size never prints 0; an optional granularity rounds up to it" {
+        [ "$("$CGUNITS" size 0.5)" = 1 ]
+        [ "$("$CGUNITS" size 0.0001K)" = 1 ]
+        [ "$("$CGUNITS" size 1.0000001)" = 2 ]
+        [ "$("$CGUNITS" size 0)" = 0 ]
+        [ "$("$CGUNITS" size 4096)" = 4096 ]
+        [ "$("$CGUNITS" size 0.5 4K)" = 4096 ]
+        [ "$("$CGUNITS" size 0.0001K 2M)" = 2097152 ]
+        [ "$("$CGUNITS" size 3M 2M)" = 4194304 ]
+        [ "$("$CGUNITS" size 0 4K)" = 0 ]
+        [ "$("$CGUNITS" size max 4K)" = max ]
+        run "$CGUNITS" size 1 0
+        [ "$status" -eq 1 ]
+        [[ $output == *"Invalid argument"* ]]
+}
+
 @test "cgunits refuses bad values with the errno's message and status 1" {
         run "$CGUNITS" size 1e9
         [ "$status" -eq 1 ]

@@ -171,8 +171,12 @@ static const struct num_case size_cases[] = {
         { "18446744073709551616", 0, -ERANGE, 0 },
         { "99999999999999999999999999999", 0, -ERANGE, 0 },
         { "16E", 0, -ERANGE, 0 },
-        { "15.999999999999999999E", 0, 0, UINT64_MAX - 1 },
-        { "15.9999999999999999999E", 0, UNITS_IS_MAX, UNITS_MAX },
+        { "15.999999999999999999E", 0, UNITS_IS_MAX, UNITS_MAX }, /* 2^64 - 1.15, up */
+        { "15.99999999999999999E", 0, 0, UINT64_MAX - 10 },     /* 2^64 - 11.5, up */
+        { "15.9999999999999999999E", 0, -ERANGE, 0 },           /* 2^64 - 0.12 */
+        { "18446744073709551614.5", 0, UNITS_IS_MAX, UNITS_MAX },
+        { "18446744073709551615.0", 0, UNITS_IS_MAX, UNITS_MAX },
+        { "18446744073709551615.1", 0, -ERANGE, 0 },
         { "8E", 0, 0, P2(63) },
         { "1e", 0, 0, P2(60) },
         { "1P", 0, 0, P2(50) },
@@ -185,20 +189,38 @@ static const struct num_case size_cases[] = {
         /* whitespace */
         { "  512M\n", 0, 0, UINT64_C(512) << 20 },
         { "\t1G \r\n", 0, 0, P2(30) },
-        /* exact fractions, floored */
+        /* exact fractions; a fraction of a byte is a byte: a non-zero request is never 0 */
         { "0.5K", 0, 0, 512 },
-        { "1.5", 0, 0, 1 },
-        { "0.1K", 0, 0, 102 },
-        { "0.001K", 0, 0, 1 },
-        { "0.0001K", 0, 0, 0 },
-        { "1.000000000000000000000000000001G", 0, 0, P2(30) },
-        { "0.999999999999999999999999999999K", 0, 0, 1023 },
-        { "2.31G", 0, 0, 2480343613 },
+        { "1.5K", 0, 0, 1536 },
+        { "1.125K", 0, 0, 1152 },
+        { "0.5", 0, 0, 1 },
+        { "1.5", 0, 0, 2 },
+        { "1.0000001", 0, 0, 2 },
+        { "1.0", 0, 0, 1 },
+        { "1.000000000000000000000000000000", 0, 0, 1 },
+        { "4096.5", 0, 0, 4097 },
+        { "0.1K", 0, 0, 103 },
+        { "0.001K", 0, 0, 2 },
+        { "0.0001K", 0, 0, 1 },
+        { "0.0000000000000000000000000000001", 0, 0, 1 },
+        { "0.0000000000000000000000000000001E", 0, 0, 1 },
+        { "0.0", 0, 0, 0 },
+        { "0.000000000000000000000000000000", 0, 0, 0 },
+        { "0K", 0, 0, 0 },
+        { "0.0G", 0, 0, 0 },
+        { "1.000000000000000000000000000001G", 0, 0, P2(30) + 1 },
+        { "0.999999999999999999999999999999K", 0, 0, 1024 },
+        { "0.9990234375K", 0, 0, 1023 },
+        { "2.31G", 0, 0, 2480343614 },
+        { "0.5M", 0, 0, P2(19) },
         /* percent */
         { "150%", 100, 0, 150 },
         { "12.5%", 1000, 0, 125 },
         { "0.1%", 1000, 0, 1 },
-        { "33.333%", 3, 0, 0 },
+        { "33.333%", 3, 0, 1 },
+        { "0.0000001%", 1000, 0, 1 },
+        { "0%", 1000, 0, 0 },
+        { "33.4%", 3, 0, 2 },
         { "100%", UINT64_MAX, UNITS_IS_MAX, UNITS_MAX },
         { "200%", P2(63), -ERANGE, 0 },
         { "50%", 0, -EINVAL, 0 },
@@ -399,6 +421,65 @@ static void test_round_up(void)
                 ok(r == cases[i].ret && out == want, "round_up(%llu, %llu) = %s, %llu (got %s, %llu)",
                    (unsigned long long) cases[i].v, (unsigned long long) cases[i].gran,
                    rets(cases[i].ret), (unsigned long long) want, rets(r), (unsigned long long) out);
+        }
+}
+
+/*
+ * What the kernel gets for a size: parsed (fractions of a byte up), then up
+ * to the granularity (4K page, 2M/1G huge page). SPEC 3: a non-zero request
+ * never becomes 0, exact multiples stay as they are.
+ */
+static void test_parse_size_up(void)
+{
+        static const struct {
+                const char *in;
+                uint64_t gran;
+                int ret;
+                uint64_t out;
+        } cases[] = {
+                { "0", 4096, 0, 0 },
+                { "0.0", P2(21), 0, 0 },
+                { "0K", P2(21), 0, 0 },
+                { "0.5", 4096, 0, 4096 },
+                { "0.5", P2(21), 0, P2(21) },
+                { "0.0001K", 4096, 0, 4096 },
+                { "0.0001K", P2(21), 0, P2(21) },
+                { "0.0000000000000000000000000000001", P2(30), 0, P2(30) },
+                { "1", 4096, 0, 4096 },
+                { "1.0000001", 4096, 0, 4096 },
+                { "1.0000001", 1, 0, 2 },
+                { "0.5", 1, 0, 1 },
+                { "4096", 4096, 0, 4096 },
+                { "4096.0000001", 4096, 0, 8192 },
+                { "4K", 4096, 0, 4096 },
+                { "4.0000001K", 4096, 0, 8192 },
+                { "3M", P2(21), 0, P2(22) },
+                { "2M", P2(21), 0, P2(21) },
+                { "1.5G", P2(21), 0, 1610612736 },
+                { "1.5G", P2(30), 0, P2(31) },
+                { "262148K", P2(21), 0, 258 * P2(20) },
+                { "0.1%", 4096, 0, 4096 },
+                { "max", 4096, UNITS_IS_MAX, UNITS_MAX },
+                { " infinity\n", P2(21), UNITS_IS_MAX, UNITS_MAX },
+                { "18446744073709551615", 4096, UNITS_IS_MAX, UNITS_MAX },
+                { "18446744073709547520", 4096, 0, UINT64_MAX - 4095 },
+                { "18446744073709547521", 4096, -ERANGE, 0 },
+                { "18446744073709551614", 3, UNITS_IS_MAX, UNITS_MAX }, /* 3 divides 2^64 - 1 */
+                { "16E", 4096, -ERANGE, 0 },
+                { "1e9", 4096, -EINVAL, 0 },
+                { "-1", 4096, -EINVAL, 0 },
+                { "", 4096, -EINVAL, 0 },
+                { "1", 0, -EINVAL, 0 },
+                { "max", 0, -EINVAL, 0 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                uint64_t out = SENTINEL, want = cases[i].ret < 0 ? SENTINEL : cases[i].out;
+                int r = units_parse_size_up(cases[i].in, 1000, cases[i].gran, &out);
+
+                ok(r == cases[i].ret && out == want, "parse_size_up(%s, gran %llu) = %s, %llu (got %s, %llu)",
+                   show(cases[i].in), (unsigned long long) cases[i].gran, rets(cases[i].ret),
+                   (unsigned long long) want, rets(r), (unsigned long long) out);
         }
 }
 
@@ -1115,6 +1196,86 @@ static void test_io_weight(void)
         }
 }
 
+/*
+ * The kernel's io.weight line for a parsed line; the device resolved to
+ * 7:0. "loop0 default" must reach the kernel as "7:0 default" (which drops
+ * the device's own weight), never as an explicit "7:0 100".
+ */
+static void test_kernel_io_weight(void)
+{
+        static const struct {
+                const char *in;   /* a line as written to limits/io.weight */
+                const char *out;
+        } cases[] = {
+                { "loop0 default", "7:0 default" },
+                { "loop0 default\n", "7:0 default" },
+                { "7:0 default", "7:0 default" },
+                { "loop0 100", "7:0 100" },
+                { "loop0 200", "7:0 200" },
+                { "loop0 10000", "7:0 10000" },
+                { "300", "default 300" },
+                { "default", "default 100" },
+                { "default 300", "default 300" },
+                { "default default", "default 100" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                char dev[64], buf[UNITS_BUF] = "";
+                uint64_t w = 0;
+                int kind = units_parse_io_weight_line(cases[i].in, dev, &w), r = kind;
+
+                if (kind >= 0)
+                        r = units_format_kernel_io_weight(kind, dev[0] != 0, 7, 0, w, buf, sizeof buf);
+                ok(r == (int) strlen(cases[i].out) && strcmp(buf, cases[i].out) == 0,
+                   "kernel io.weight line for %s = %s (got %s, %s)", show(cases[i].in), show(cases[i].out),
+                   rets(r), show(buf));
+        }
+}
+
+static void test_format_kernel_io_weight(void)
+{
+        static const struct {
+                int kind;
+                bool has_dev;
+                unsigned major, minor;
+                uint64_t w;
+                int ret;          /* for a failure; a success returns strlen(out) */
+                const char *out;  /* NULL: a failure, output untouched */
+        } direct[] = {
+                { UNITS_WEIGHT_IS_DEFAULT, true, 8, 16, 100, 0, "8:16 default" },
+                { UNITS_WEIGHT_IS_DEFAULT, true, 8, 16, 0, -ERANGE, NULL },
+                { 0, true, 4294967295u, 4294967295u, 1, 0, "4294967295:4294967295 1" },
+                { 0, false, 8, 0, 1, 0, "default 1" },
+                { UNITS_WEIGHT_IS_DEFAULT, false, 0, 0, 100, 0, "default 100" },
+                { UNITS_WEIGHT_IS_IDLE, true, 8, 0, 100, -EINVAL, NULL },
+                { -1, true, 8, 0, 100, -EINVAL, NULL },
+                { 0, true, 8, 0, 0, -ERANGE, NULL },
+                { 0, true, 8, 0, 10001, -ERANGE, NULL },
+                { 0, false, 8, 0, UNITS_MAX, -ERANGE, NULL },
+        };
+        char small[11] = "SENTINEL";
+        const char *want;
+        int r, ret;
+
+        for (size_t i = 0; i < ELEMENTSOF(direct); i++) {
+                char buf[UNITS_BUF] = "SENTINEL";
+
+                r = units_format_kernel_io_weight(direct[i].kind, direct[i].has_dev, direct[i].major,
+                                                  direct[i].minor, direct[i].w, buf, sizeof buf);
+                want = direct[i].out ? direct[i].out : "SENTINEL";
+                ret = direct[i].out ? (int) strlen(want) : direct[i].ret;
+                ok(r == ret && strcmp(buf, want) == 0,
+                   "format_kernel_io_weight(%d, %d, %u:%u, %llu) = %s, %s (got %s, %s)", direct[i].kind,
+                   direct[i].has_dev, direct[i].major, direct[i].minor, (unsigned long long) direct[i].w,
+                   rets(ret), show(want), rets(r), show(buf));
+        }
+
+        /* A buffer one byte short is -ENOBUFS and untouched. */
+        r = units_format_kernel_io_weight(UNITS_WEIGHT_IS_DEFAULT, true, 8, 0, 100, small, sizeof small);
+        ok(r == -ENOBUFS && strcmp(small, "SENTINEL") == 0,
+           "format_kernel_io_weight: -ENOBUFS with 11 bytes, untouched (got %s)", rets(r));
+}
+
 /* ---- kernel text ------------------------------------------------------- */
 
 static void test_kernel_text(void)
@@ -1208,6 +1369,7 @@ int main(void)
 {
         test_number_parsers();
         test_round_up();
+        test_parse_size_up();
         test_prints();
         test_enobufs();
         test_size_round_trips();
@@ -1219,6 +1381,8 @@ int main(void)
         test_io_max_format();
         test_kernel_io_max();
         test_io_weight();
+        test_kernel_io_weight();
+        test_format_kernel_io_weight();
         test_kernel_text();
 
         return tap_finish();
