@@ -260,14 +260,12 @@ static uint64_t total_ram(void)
 static int write_size_gran(struct view_handle *h, const char *value, uint64_t gran)
 {
         uint64_t x;
-        int r = units_parse_size(value, total_ram(), &x);
+        int r = units_parse_size_up(value, total_ram(), gran, &x);
 
         if (r < 0)
                 return r;
         if (r == UNITS_IS_MAX)
                 return write_backing(h, 0, "max");
-        if ((r = units_round_up(x, gran, &x)) < 0)
-                return r;
         return write_backing(h, 0, "%" PRIu64, x);
 }
 
@@ -401,20 +399,18 @@ static int write_io(struct view_handle *h, const char *value)
 
 static int write_io_weight(struct view_handle *h, const char *value)
 {
-        char dev[64];
-        unsigned major, minor;
+        char dev[64], line[UNITS_BUF];
+        unsigned major = 0, minor = 0;
         uint64_t w;
-        int r = units_parse_io_weight_line(value, dev, &w);
+        int kind = units_parse_io_weight_line(value, dev, &w), r;
 
-        if (r < 0)
+        if (kind < 0)
+                return kind;
+        if (dev[0] && (r = blockdev_resolve(dev, &major, &minor)) < 0)
                 return r;
-        if (!dev[0])
-                return write_backing(h, 0, "default %" PRIu64, w);
-        if ((r = blockdev_resolve(dev, &major, &minor)) < 0)
+        if ((r = units_format_kernel_io_weight(kind, dev[0] != 0, major, minor, w, line, sizeof(line))) < 0)
                 return r;
-        if (r == UNITS_WEIGHT_IS_DEFAULT)
-                return write_backing(h, 0, "%u:%u default", major, minor);
-        return write_backing(h, 0, "%u:%u %" PRIu64, major, minor, w);
+        return write_backing(h, 0, "%s", line);
 }
 
 /* ---- stats/ readers ---- */
@@ -681,22 +677,32 @@ static void log_value(const char *buf, size_t size, char *out, size_t n)
 
 int view_write(struct view_handle *h, const char *buf, size_t size)
 {
-        char value[TEXT_MAX / 4], shown[80];
-        size_t end = size;
+        _cleanup_free_ char *value = NULL;
+        char shown[80];
+        size_t start = 0, end = size;
+        long page = sysconf(_SC_PAGESIZE);
         int r;
 
-        /* One value per write(2): no NUL bytes, no second line. */
+        /*
+         * As cgroupfs takes a write(2): at most one page (kernfs's
+         * atomic_write_len; more is E2BIG, whatever it holds), then leading
+         * and trailing whitespace stripped, so padding costs nothing else.
+         * One value per write(2): no NUL bytes, no second line.
+         */
         while (end > 0 && isspace((unsigned char)buf[end - 1]))
                 end--;
-        if (size >= sizeof(value) || memchr(buf, 0, size) || memchr(buf, '\n', end))
-                r = size >= sizeof(value) ? -ERANGE : -EINVAL;
-        else {
-                memcpy(value, buf, size);
-                value[size] = 0;
+        while (start < end && isspace((unsigned char)buf[start]))
+                start++;
+        if (page > 0 && size > (size_t)page)
+                r = -E2BIG;
+        else if (memchr(buf, 0, size) || memchr(buf + start, '\n', end - start))
+                r = -EINVAL;
+        else if (!(value = strndup(buf + start, end - start)))
+                r = -ENOMEM;
+        else
                 r = h->vf->write(h, value);
-        }
         if (r < 0) {
-                log_value(buf, size < 64 ? size : 64, shown, sizeof(shown));
+                log_value(buf + start, end - start < 64 ? end - start : 64, shown, sizeof(shown));
                 log_warn("%s%s%s/%s: rejected \"%s\": %s", h->cgroup, *h->cgroup ? "/" : "",
                          dir_name(h->vf->dir), h->name, shown, strerror(-r));
                 return r;
