@@ -9,12 +9,19 @@
 
 #include "blockdev.h"
 
+/*
+ * Every look-up here is judged with the thread's fsuid, fsgid and groups:
+ * the daemon sets them to the caller's before resolving what the caller
+ * wrote, so a path the caller cannot reach is ENODEV for it, as a missing
+ * one. stat() and open() honour them; access() would use the real uid.
+ */
 static int devnum_exists(unsigned major, unsigned minor)
 {
         char p[64];
+        struct stat st;
 
         snprintf(p, sizeof(p), "/sys/dev/block/%u:%u", major, minor);
-        return access(p, F_OK) == 0 ? 0 : -ENODEV;
+        return stat(p, &st) == 0 ? 0 : -ENODEV;
 }
 
 int blockdev_resolve(const char *token, unsigned *ret_major, unsigned *ret_minor)
