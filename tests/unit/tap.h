@@ -65,6 +65,36 @@ static inline const char *rets(int r)
         return b;
 }
 
+/* n bytes of s quoted and escaped for one TAP line (no newline, no '#'). */
+static inline const char *tap_quote(const char *s, size_t n)
+{
+        static char ring[8][200];
+        static unsigned next;
+        char *b = ring[next++ % sizeof(ring) / sizeof(ring[0])], *p = b;
+        size_t i;
+
+        *p++ = '"';
+        for (i = 0; i < n && p < b + sizeof ring[0] - 8; i++) {
+                unsigned char c = (unsigned char) s[i];
+
+                if (c == '\n')
+                        p += sprintf(p, "\\n");
+                else if (c == '\t')
+                        p += sprintf(p, "\\t");
+                else if (c == '\r')
+                        p += sprintf(p, "\\r");
+                else if (c < 0x20 || c >= 0x7f || c == '#' || c == '"' || c == '\\')
+                        p += sprintf(p, "\\x%02x", c);
+                else
+                        *p++ = (char) c;
+        }
+        if (i < n)
+                p += sprintf(p, "...");
+        *p++ = '"';
+        *p = '\0';
+        return b;
+}
+
 /* xorshift64, fixed seed: the "random" cases are the same on every run. */
 static uint64_t rng = UINT64_C(0x9e3779b97f4a7c15);
 

@@ -25,41 +25,9 @@
 #define RMB (R | M | MB)
 #define RANDOM_ROUNDS 3000
 
-/* ---- quoting inputs for TAP lines --------------------------------------- */
-
-/* n bytes of s quoted and escaped for one TAP line (no newline, no '#'). */
-static const char *shown(const char *s, size_t n)
-{
-        static char ring[8][200];
-        static unsigned next;
-        char *b = ring[next++ % ELEMENTSOF(ring)], *p = b;
-        size_t i;
-
-        *p++ = '"';
-        for (i = 0; i < n && p < b + sizeof ring[0] - 8; i++) {
-                unsigned char c = (unsigned char) s[i];
-
-                if (c == '\n')
-                        p += sprintf(p, "\\n");
-                else if (c == '\t')
-                        p += sprintf(p, "\\t");
-                else if (c == '\r')
-                        p += sprintf(p, "\\r");
-                else if (c < 0x20 || c >= 0x7f || c == '#' || c == '"' || c == '\\')
-                        p += sprintf(p, "\\x%02x", c);
-                else
-                        *p++ = (char) c;
-        }
-        if (i < n)
-                p += sprintf(p, "...");
-        *p++ = '"';
-        *p = '\0';
-        return b;
-}
-
 static const char *show(const char *s)
 {
-        return shown(s, strlen(s));
+        return tap_quote(s, strlen(s));
 }
 
 /* ---- a fake name service ----------------------------------------------- */
@@ -188,7 +156,7 @@ static void test_good(void)
                         pass = got == c->rights;
                 }
                 ok(pass, "parse: %s: %s = 0, %u rules (got %s, %u rules, line %u %s)%s%s",
-                   c->what, shown(c->text, c->len ? c->len : strlen(c->text)), c->count, rets(r),
+                   c->what, tap_quote(c->text, c->len ? c->len : strlen(c->text)), c->count, rets(r),
                    r == 0 ? policy_count(p) : 0, line, reason, c->cgroup ? ", rights on " : "",
                    c->cgroup ? show(c->cgroup) : "");
                 if (!pass && c->cgroup)
@@ -321,7 +289,7 @@ static void test_bad(void)
 
                 ok(r == c->ret && p == SENTINEL && line == c->line && strcmp(reason, c->reason) == 0,
                    "parse(%s) = %s, line %u: %s, untouched (got %s, line %u: %s%s)",
-                   shown(c->text, c->len ? c->len : strlen(c->text)), rets(c->ret), c->line, c->reason,
+                   tap_quote(c->text, c->len ? c->len : strlen(c->text)), rets(c->ret), c->line, c->reason,
                    rets(r), line, reason, p == SENTINEL ? "" : ", *ret written");
                 if (r == 0 && p != SENTINEL)
                         policy_free(p);
