@@ -4,7 +4,12 @@
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 CGVIEW=${CGVIEW:-$REPO/build/cgview}
-SYS="/usr/bin/python3 $REPO/tests/integration/sys.py"
+# What a test runs as another user (sys.py, diffperm.py) runs from a copy that
+# every user can read, made by mount_view: the checkout may be private (a clone
+# in a home directory of mode 0700).
+HELPERS=${TEST_HELPERS:-$REPO/tests/integration}
+# shellcheck disable=SC2034 # used by the files that load this one
+SYS="/usr/bin/python3 $HELPERS/sys.py"
 STATE=${BATS_FILE_TMPDIR:-/tmp}/cgview-state
 
 cg2_mount() {
@@ -31,6 +36,13 @@ mount_view() {
         {
                 echo "T=$T"; echo "M=$M"; echo "LOG=$LOG"; echo "CG2=$cg2"
         } > "$STATE"
+        if [ -z "${TEST_HELPERS:-}" ]; then
+                TEST_HELPERS=$(mktemp -d /tmp/cgview-helpers.XXXXXX)
+                echo "HELPERS_DIR=$TEST_HELPERS" >> "$STATE"
+                install -m 644 "$REPO/tests/integration/sys.py" "$REPO/tests/integration/diffperm.py" "$TEST_HELPERS"
+                chmod 755 "$TEST_HELPERS"
+                export TEST_HELPERS HELPERS=$TEST_HELPERS SYS="/usr/bin/python3 $TEST_HELPERS/sys.py"
+        fi
         mkdir "$T"
         # hugetlb is the one controller a hybrid host's cgroup2 has: enable it down to $T.
         if grep -qw hugetlb "$cg2/cgroup.controllers" && ! grep -qw hugetlb "$cg2/cgroup.subtree_control"; then
@@ -56,12 +68,12 @@ mount_view() {
 
 # Kill every process of a cgroup tree and remove it, deepest first.
 cg_remove_tree() {
-        local dir=$1 d pid
+        local dir=$1 pid
         [ -d "$dir" ] || return 0
         if [ -f "$dir/cgroup.kill" ]; then
                 echo 1 > "$dir/cgroup.kill"
         else
-                for pid in $(find "$dir" -name cgroup.procs -exec cat {} +); do
+                find "$dir" -name cgroup.procs -exec cat {} + | while read -r pid; do
                         kill -9 "$pid" 2> /dev/null || true
                 done
         fi
@@ -75,7 +87,7 @@ cg_remove_tree() {
 
 # teardown_file: unmount, remove the cgroups, users and files this file made.
 unmount_view() {
-        local ENABLED_ROOT_HUGETLB= PID= u
+        local ENABLED_ROOT_HUGETLB='' PID='' HELPERS_DIR='' u
         [ -f "$STATE" ] || return 0
         # shellcheck disable=SC1090
         . "$STATE"
@@ -91,6 +103,7 @@ unmount_view() {
         if [ -n "$ENABLED_ROOT_HUGETLB" ]; then
                 echo -hugetlb > "$CG2/cgroup.subtree_control" 2> /dev/null || true
         fi
+        [ -z "$HELPERS_DIR" ] || rm -rf "$HELPERS_DIR"
         [ -n "${CGVIEW_KEEP_LOG:-}" ] && cp "$LOG" "$CGVIEW_KEEP_LOG"
         rm -f "$LOG" "$STATE"
 }
