@@ -304,7 +304,10 @@ padded() { printf '%s%*s\\n' "$1" $(($2 - ${#1} - 1)) ''; }
         # ".." is the kernel's own: two levels up from web is the mount point's parent, not $T's parent
         [ "$(stat -c %d:%i "$M/web/../..")" = "$(stat -c %d:%i "$(dirname "$M")")" ]
         [ "$($SYS read "$M/web/../../cgroup.procs")" = ENOENT ]
-        [ "$($SYS read "$M/$(printf 'a%.0s' $(seq 300))")" = ENAMETOOLONG ]
+        # names longer than NAME_MAX are cgroupfs's to judge, up to FUSE's 1024 bytes
+        long=$(printf 'a%.0s' $(seq 300))
+        [ "$($SYS read "$M/$long")" = "$($SYS read "$T/$long")" ]
+        [ "$($SYS read "$M/$(printf 'a%.0s' $(seq 1025))")" = ENAMETOOLONG ]
         # cgroupfs refuses newlines in names; the view gives the same answer
         [ "$($SYS mkdir "$M/web/$(printf 'new\nline')")" = "$($SYS mkdir "$T/web/$(printf 'new\nline')")" ]
         [ "$($SYS mkdir "$M/web/with space")" = OK ]
@@ -338,4 +341,25 @@ padded() { printf '%s%*s\\n' "$1" $(($2 - ${#1} - 1)) ''; }
         [ "$(as_user "$u" $SYS stat "$M/web")" = ENOENT ]
         [ "$(as_user "$u" $SYS rmdir "$M/deleg/child")" = OK ]
         [ ! -e "$T/deleg/child" ]
+}
+
+@test "names: a listed name is one lookup finds (self below the top, names over 255 bytes)" {
+        mkdir -p "$T/nm/self" "$T/nm/$(printf 'b%.0s' $(seq 300))"
+        run ls "$M/nm"
+        [ "$status" -eq 0 ]
+        [[ " ${lines[*]} " == *" self "* ]]
+        [[ " ${lines[*]} " == *" $(printf 'b%.0s' $(seq 300)) "* ]]
+        # each listed cgroup is a directory to stat, and rmdir removes it
+        [ "$(stat -c %F "$M/nm/self")" = directory ]
+        [ "$(stat -c %F "$M/nm/$(printf 'b%.0s' $(seq 300))")" = directory ]
+        [ -f "$M/nm/self/cgroup.procs" ]
+        rmdir "$M/nm/self" "$M/nm/$(printf 'b%.0s' $(seq 300))"
+        [ ! -d "$T/nm/self" ]
+        # a 300-byte cgroup made through the view, as on cgroupfs
+        [ "$($SYS mkdir "$M/nm/$(printf 'c%.0s' $(seq 300))")" = OK ]
+        [ -d "$T/nm/$(printf 'c%.0s' $(seq 300))" ]
+        # self stays reserved for mkdir everywhere: below the top it would be shadowed for a view rooted above
+        [ "$($SYS mkdir "$M/nm/self")" = EEXIST ]
+        [ ! -d "$T/nm/self" ]
+        [ "$($SYS mkdir "$M/self")" = EEXIST ]
 }
