@@ -76,6 +76,9 @@ static int read_cgroup_line(pid_t pid, char *buf, size_t n)
                 return -ENOENT;
         line += line == text ? 3 : 4;
         line[strcspn(line, "\n")] = 0;
+        /* The kernel cuts a longer path at PATH_MAX - 1 bytes without a word: it names another cgroup. */
+        if (strlen(line) >= PATH_MAX - 1)
+                return -ENAMETOOLONG;
         return snprintf(buf, n, "%s", line) >= (int)n ? -ENAMETOOLONG : 0;
 }
 

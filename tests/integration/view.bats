@@ -363,3 +363,19 @@ padded() { printf '%s%*s\\n' "$1" $(($2 - ${#1} - 1)) ''; }
         [ ! -d "$T/nm/self" ]
         [ "$($SYS mkdir "$M/self")" = EEXIST ]
 }
+
+@test "self: a caller deeper than the kernel prints (/proc/<pid>/cgroup cut at 4095 bytes) has none" {
+        n=$(printf 'f%.0s' $(seq 200))
+        mkdir "$T/deep"
+        # 21 levels of 200 bytes: a path over PATH_MAX, made and walked one component at a time
+        run bash -c "cd '$T/deep' && for _ in \$(seq 21); do mkdir '$n' && cd '$n' || exit 1; done
+                echo \$\$ > cgroup.procs
+                $SYS readlink '$M/self'
+                $SYS ls '$M'"
+        (cd "$T/deep" && for _ in $(seq 21); do cd "$n"; done && for _ in $(seq 21); do cd .. && rmdir "$n"; done)
+        rmdir "$T/deep"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = ENAMETOOLONG ]
+        [[ " ${lines[1]} " != *" self "* ]]
+        [[ " ${lines[1]} " == *" deep "* ]]
+}
