@@ -850,13 +850,16 @@ static int pid_to_move(pid_t writer, const struct handle *h, const char *buf, si
         }
         if (global < 0)
                 return global;
-        r = caller_cgroup(global, cg, sizeof(cg));
-        if (r < 0 && r != -ENOENT)
-                return r;
-        m.src = r >= 0 ? cg : NULL;
         m.daemon = is_daemon_thread(global);
         if (h->opener->namespaced && cgroupfs_nsdelegate())
                 m.ns_root = h->opener->root;
+        /* Where the process is matters where the kernel cannot judge; a place that cannot be read counts as outside. */
+        if (m.granted || m.ns_root) {
+                r = caller_cgroup(global, cg, sizeof(cg));
+                if (r == -ESRCH)
+                        return r;
+                m.src = r >= 0 ? cg : NULL;
+        }
         if (m.granted && m.src)
                 m.src_rights = grants_rights(h->opener, m.src);
         if (m.ns_root && !m.granted && !m.opener_root)
