@@ -4,9 +4,11 @@
  * lookup reference on, keyed two ways in uthash: by node id (what FUSE
  * sends) and by key (so that a name looked up twice is the same inode).
  *
- * The key carries the view root (SPEC 5.3: callers in different cgroup
+ * The key carries the view (SPEC 5.3: callers in different cgroup
  * namespaces see different trees under the same names, and a directory
- * inode may have only one dentry); today every caller shares view 0.
+ * inode may have only one dentry): view 0 is the served root, seen by every
+ * caller in the daemon's cgroup namespace; each other namespace root has an
+ * id of its own (caller_locate), shared by the namespaces rooted there.
  *
  * Node paths are relative to the served cgroup root. The names "limits",
  * "stats" and "self" are reserved, so "a/limits/cpu" can never also be a
