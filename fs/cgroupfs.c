@@ -31,40 +31,77 @@ char *path_join(const char *dir, const char *name)
         return p;
 }
 
-static const char *dotted(const char *rel)
-{
-        return *rel ? rel : ".";
-}
-
-int cgroupfs_open(const char *rel, int flags)
+static long openat2_beneath(int dirfd, const char *rel, int flags)
 {
         struct open_how how = {
                 .flags = (uint64_t)flags | O_CLOEXEC | O_NOFOLLOW,
                 .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
         };
-        long fd = syscall(SYS_openat2, root_fd, dotted(rel), &how, sizeof(how));
+
+        return syscall(SYS_openat2, dirfd, *rel ? rel : ".", &how, sizeof(how));
+}
+
+int cgroupfs_openat(int dirfd, const char *rel, int flags)
+{
+        long fd = openat2_beneath(dirfd, rel, flags);
 
         return fd < 0 ? NEG_ERRNO() : (int)fd;
+}
+
+/*
+ * Open the first len bytes of rel. The kernel takes at most PATH_MAX - 1
+ * bytes a call, while cgroupfs holds deeper paths (a user may nest cgroups
+ * one level at a time): a longer path is opened in pieces cut at slashes,
+ * each beneath the directory the last one opened, so no piece can leave
+ * the root either.
+ */
+static int open_n(const char *rel, size_t len, int flags)
+{
+        char piece[PATH_MAX];
+        int dirfd = root_fd;
+
+        for (;;) {
+                size_t n = len;
+                int fd = -ENAMETOOLONG;
+
+                if (n >= sizeof(piece)) {
+                        /* The longest prefix that fits, up to a slash (none: one name too long). */
+                        n = sizeof(piece) - 1;
+                        while (n > 0 && rel[n] != '/')
+                                n--;
+                }
+                if (n > 0 || len == 0) {
+                        memcpy(piece, rel, n);
+                        piece[n] = 0;
+                        fd = cgroupfs_openat(dirfd, piece, n == len ? flags : O_PATH | O_DIRECTORY);
+                }
+                if (dirfd != root_fd)
+                        close(dirfd);
+                if (fd < 0 || n == len)
+                        return fd;
+                dirfd = fd;
+                rel += n + 1;
+                len -= n + 1;
+        }
+}
+
+int cgroupfs_open(const char *rel, int flags)
+{
+        return open_n(rel, strlen(rel), flags);
 }
 
 /* Open the directory holding rel; *ret_name points into rel at the last component. */
 static int open_parent(const char *rel, const char **ret_name)
 {
         const char *slash = strrchr(rel, '/');
-        char dir[PATH_MAX];
+        int fd;
 
         if (!*rel)
                 return -EBUSY; /* the root itself has no parent we may touch */
-        if (!slash) {
-                *ret_name = rel;
-                return cgroupfs_open("", O_PATH | O_DIRECTORY);
-        }
-        if ((size_t)(slash - rel) >= sizeof(dir))
-                return -ENAMETOOLONG;
-        memcpy(dir, rel, slash - rel);
-        dir[slash - rel] = 0;
-        *ret_name = slash + 1;
-        return cgroupfs_open(dir, O_PATH | O_DIRECTORY);
+        fd = open_n(rel, slash ? (size_t)(slash - rel) : 0, O_PATH | O_DIRECTORY);
+        if (fd >= 0)
+                *ret_name = slash ? slash + 1 : rel;
+        return fd;
 }
 
 int cgroupfs_stat(const char *rel, struct stat *ret)
@@ -108,11 +145,17 @@ int cgroupfs_list(const char *rel, cgroupfs_list_fn cb, void *userdata)
                 close(fd);
                 return -ENOMEM;
         }
-        errno = 0;
-        while (r >= 0 && (de = readdir(d)))
+        while (r >= 0) {
+                /* readdir() reports an error only through errno, and cb may have left one there. */
+                errno = 0;
+                de = readdir(d);
+                if (!de) {
+                        if (errno)
+                                r = NEG_ERRNO();
+                        break;
+                }
                 r = cb(userdata, de->d_name, de->d_type, de->d_ino);
-        if (r >= 0 && errno)
-                r = NEG_ERRNO();
+        }
         closedir(d);
         return r;
 }

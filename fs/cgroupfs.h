@@ -6,6 +6,10 @@
  * resolved with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
  * RESOLVE_NO_MAGICLINKS), so no name a caller sends can leave the root.
  *
+ * Paths may be longer than PATH_MAX (cgroupfs holds such trees: a user may
+ * nest cgroups one level at a time); they are opened in pieces, each beneath
+ * the last.
+ *
  * Permission is the kernel's: these functions run with the credentials the
  * calling thread has at the time (see caller.h).
  */
@@ -33,6 +37,8 @@ bool cgroupfs_nsdelegate(void);
 bool cgroupfs_delegatable(const char *name);
 
 int cgroupfs_open(const char *rel, int flags);
+/* Open rel beneath the directory fd dirfd (one opened by cgroupfs_open), with the same rules. */
+int cgroupfs_openat(int dirfd, const char *rel, int flags);
 int cgroupfs_stat(const char *rel, struct stat *ret);
 int cgroupfs_access(const char *rel, int mode);
 bool cgroupfs_exists(const char *rel);

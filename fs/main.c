@@ -208,6 +208,11 @@ int main(int argc, char *argv[])
         if (!cmd.foreground)
                 log_to_syslog();
         log_info("serving %s (cgroup %s) at %s", root, cgroupfs_root_cgroup(), o.mountpoint);
+        /* After the fork: the thread must live in the daemon. */
+        if ((r = visibility_start()) < 0) {
+                log_err("cannot start the delegation index: %s", strerror(-r));
+                goto out_unmount;
+        }
 
         if (cmd.singlethread) {
                 ret = fuse_session_loop(se) != 0;

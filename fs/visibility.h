@@ -23,5 +23,19 @@ bool visibility_cgroup(const struct caller *c, const char *path);
 /* Does c see every descendant of path, so that a listing needs no check per child? */
 bool visibility_subtree(const struct caller *c, const char *path);
 
-/* A cgroup was created or changed owner through the view: forget what is known of delegations. */
+/*
+ * Start the thread that indexes delegations (the way down to them) and
+ * follows every change on cgroupfs by inotify, with the daemon's rights.
+ * Call once, after the daemon has forked (fuse_daemonize), before serving.
+ *
+ * Two environment variables exist for the tests alone:
+ * CGVIEW_TEST_MAX_WATCHES=N adds at most N inotify watches, as if the
+ * kernel's limit were reached (the degraded mode); CGVIEW_TEST_DRAIN_DELAY_MS=N
+ * makes the thread read events N ms late unless a request asks, so that a
+ * test shows answers do not depend on the thread being quick.
+ */
+int visibility_start(void);
+
+/* A cgroup was created or changed owner through the view. Nothing to do any more: inotify reports
+ * those as it reports changes made directly on cgroupfs. */
 void visibility_changed(void);
