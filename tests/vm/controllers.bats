@@ -297,30 +297,113 @@ nosuchdisk wbps=1M|ENODEV
 VALUES
 }
 
-@test "io.weight: the default and per-device weights reach io.weight" {
-        [ -f "$T/io.weight" ] || mkdir -p "$T/iow"
+@test "io.weight: the default and per-device weights reach io.weight; 'DEV default' drops the device's weight" {
         mkdir -p "$T/iow"
         [ -f "$T/iow/io.weight" ] || skip "no io.weight (no io cost/bfq support)"
         echo 300 > "$M/iow/limits/io.weight"
         grep -qx "default 300" "$T/iow/io.weight"
         [ "$(head -n 1 "$M/iow/limits/io.weight")" = 300 ]
-        disk=${CGVIEW_VM_DISK:-}
-        if [ -b "$disk" ]; then
-                dev=${disk#/dev/}
-                raw=$($SYS write "$T/iow/io.weight" "$CGVIEW_VM_DISK_DEVNO 200")
-                echo "$CGVIEW_VM_DISK_DEVNO default" > "$T/iow/io.weight" 2> /dev/null || true
-                [ "$($SYS write "$M/iow/limits/io.weight" "$dev 200")" = "$raw" ]
-                if [ "$raw" = OK ]; then
-                        grep -qx "$dev 200" "$M/iow/limits/io.weight"
-                        echo "$dev default" > "$M/iow/limits/io.weight"
-                        [ "$(grep -c "^$dev " "$M/iow/limits/io.weight")" = 0 ]
-                fi
-        fi
         bad_values "$M/iow/limits/io.weight" "$T/iow/io.weight" <<'VALUES'
 0|ERANGE
 10001|ERANGE
 x|EINVAL
 VALUES
+        disk=${CGVIEW_VM_DISK:-}
+        [ -b "$disk" ] || skip "no scratch disk"
+        dev=${disk#/dev/}
+        devno=$CGVIEW_VM_DISK_DEVNO
+        # A device's own weight needs blk-iocost on that device (the root's io.cost.qos).
+        echo "$devno enable=1" > "$CG2/io.cost.qos" || skip "blk-iocost cannot be enabled on $dev"
+        # The kernel's own answer first: "MAJ:MIN default" drops the device's line.
+        [ "$($SYS write "$T/iow/io.weight" "$devno 200")" = OK ]
+        grep -qx "$devno 200" "$T/iow/io.weight"
+        echo "$devno default" > "$T/iow/io.weight"
+        [ "$(grep -c "^$devno " "$T/iow/io.weight")" = 0 ]
+        # The same through the view, by name, by MAJ:MIN and by path.
+        for d in "$dev" "$devno" "$disk"; do
+                [ "$($SYS write "$M/iow/limits/io.weight" "$d 200")" = OK ]
+                grep -qx "$devno 200" "$T/iow/io.weight"
+                grep -qx "$dev 200" "$M/iow/limits/io.weight"
+                echo "$d default" > "$M/iow/limits/io.weight"
+                [ "$(grep -c "^$devno " "$T/iow/io.weight")" = 0 ] || { echo "'$d default' left: $(cat "$T/iow/io.weight")"; return 1; }
+                [ "$(grep -c "^$dev " "$M/iow/limits/io.weight")" = 0 ]
+                grep -qx "default 300" "$T/iow/io.weight"
+        done
+        [ "$($SYS write "$M/iow/limits/io.weight" "nosuchdisk default")" = ENODEV ]
+        echo "$devno enable=0" > "$CG2/io.cost.qos"
+}
+
+@test "io: a device path is resolved with the writer's rights: a node in a 0700 directory is ENODEV for a user" {
+        disk=${CGVIEW_VM_DISK:-}
+        [ -b "$disk" ] || skip "no scratch disk"
+        devno=$CGVIEW_VM_DISK_DEVNO
+        u=$(make_user iodev)
+        [ "$u" != nobody ] || skip "cannot make users here"
+        mkdir "$T/iodev"
+        # Delegation as systemd does it; the user makes a child whose limits it may set.
+        chown "$u" "$T/iodev" "$T/iodev/cgroup.procs" "$T/iodev/cgroup.subtree_control" "$T/iodev/cgroup.threads"
+        echo +io > "$T/iodev/cgroup.subtree_control"
+        [ "$(as_user "$u" $SYS mkdir "$M/iodev/child")" = OK ]
+        [ "$(stat -c %U "$T/iodev/child/io.max")" = "$u" ]
+        # root's private directory (mode 0700) holding a node of the scratch disk
+        hidden=$(mktemp -d /tmp/cgview-iodev.XXXXXX)
+        mknod "$hidden/disk" b "${devno%%:*}" "${devno#*:}"
+        [ "$(as_user "$u" $SYS stat "$hidden/disk")" = EACCES ]
+        before=$(cat "$T/iodev/child/io.max")
+        [ "$(as_user "$u" $SYS write "$M/iodev/child/limits/io" "$hidden/disk rbps=1M")" = ENODEV ]
+        [ "$(cat "$T/iodev/child/io.max")" = "$before" ]
+        # the same user, a node it may reach, the same file: its rights made the difference
+        [ "$(as_user "$u" $SYS write "$M/iodev/child/limits/io" "$disk rbps=2M")" = OK ]
+        [ "$(cat "$T/iodev/child/io.max")" = "$devno rbps=2097152 wbps=max riops=max wiops=max" ]
+        [ "$(as_user "$u" $SYS write "$M/iodev/child/limits/io" "$devno max")" = OK ]
+        [ -z "$(cat "$T/iodev/child/io.max")" ]
+        # root reaches the node
+        [ "$($SYS write "$M/iodev/child/limits/io" "$hidden/disk rbps=1M")" = OK ]
+        [ "$(cat "$T/iodev/child/io.max")" = "$devno rbps=1048576 wbps=max riops=max wiops=max" ]
+        rm -r "$hidden"
+}
+
+# A value padded with blanks and a newline to exactly $2 bytes, as a sys.py write argument.
+padded() { printf '%s%*s\\n' "$1" $(($2 - ${#1} - 1)) ''; }
+
+@test "memory: a non-zero size never becomes 0, and a padded value is judged as memory.max judges it" {
+        mkdir "$T/mem3"
+        page=$(getconf PAGESIZE)
+        while IFS='|' read -r value want; do
+                echo max > "$T/mem3/memory.max"
+                [ "$($SYS write "$M/mem3/limits/memory" "$value")" = OK ] || { echo "'$value' refused"; return 1; }
+                [ "$(cat "$T/mem3/memory.max")" = "$want" ] || { echo "'$value' wrote $(cat "$T/mem3/memory.max")"; return 1; }
+        done <<VALUES
+0.5|$page
+0.0001K|$page
+1.0000001|$page
+$page.5|$((2 * page))
+1.0000001M|$((1048576 + page))
+1M|1048576
+0|0
+0.0|0
+VALUES
+        echo 0.5 > "$M/mem3/limits/memory.low"
+        [ "$(cat "$T/mem3/memory.low")" = "$page" ]
+        echo 0 > "$M/mem3/limits/memory.low"
+        for n in 4095 4096 4097 5000; do
+                echo max > "$T/mem3/memory.max"
+                raw=$($SYS write "$T/mem3/memory.max" "$(padded 67108864 "$n")")
+                raw_value=$(cat "$T/mem3/memory.max")
+                echo max > "$T/mem3/memory.max"
+                view=$($SYS write "$M/mem3/limits/memory" "$(padded 64M "$n")")
+                view_value=$(cat "$T/mem3/memory.max")
+                measured "memory.max padded to $n bytes: raw $raw ($raw_value), view $view ($view_value)"
+                [ "$view" = "$raw" ]
+                [ "$view_value" = "$raw_value" ]
+                if [ "$n" -le "$page" ]; then
+                        [ "$view" = OK ]
+                        [ "$view_value" = 67108864 ]
+                else
+                        [ "$view" = E2BIG ]
+                        [ "$view_value" = max ]
+                fi
+        done
 }
 
 @test "stats agree with their kernel files within their rounding" {
