@@ -628,6 +628,7 @@ static void handle(const struct inotify_event *ev)
         size_t len;
 
         if (ev->mask & IN_Q_OVERFLOW) {
+                log_info("more cgroup changes than inotify queues: indexing delegated cgroups again");
                 rebuild_wanted = true;
                 return;
         }
