@@ -21,7 +21,7 @@ setup_file() {
         echo "GROUP=$g" >> "$STATE"
         usermod -a -G "$g" "$c"
         export MATRIX=$BATS_FILE_TMPDIR/matrix
-        /usr/bin/python3 "$HELPERS/diffperm.py" --root "$T" --mount "$M" \
+        /usr/bin/python3 -S "$HELPERS/diffperm.py" --root "$T" --mount "$M" \
                 --users "$a" "$b" "$c" --group "$g" > "$MATRIX" 2> "$MATRIX.err" || echo "driver failed: $?" >> "$MATRIX.err"
 }
 

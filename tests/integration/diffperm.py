@@ -18,6 +18,7 @@ then "differences: op, kind: caller/target..." lines, then "summary cells=N diff
 """
 import argparse
 import errno
+import functools
 import grp
 import importlib.util
 import json
@@ -31,9 +32,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PYTHON = "/usr/bin/python3"
+PYTHON = ["/usr/bin/python3", "-S"]  # no site module: only the standard library, and it starts faster
 OUTSIDE = "outside"   # $T/outside: a cgroup outside both copies, where moved processes come from or go
-HOLDERS = "holders"   # $T/holders: where the namespace holders wait, out of the copies
+HOLDERS = "holders"   # $T/holders: where the namespace holders and idle sleepers wait, out of the copies
 COPIES = ("raw", "view")
 DELEG_FILES = ("cgroup.procs", "cgroup.subtree_control", "cgroup.threads")
 ERRNAMES = set(errno.errorcode.values()) | {"TIMEOUT", "WORKER-DIED"}
@@ -241,12 +242,12 @@ class Op:
 
 @dataclass
 class Move(Op):
-    """Write the PID of a process of the caller, started in src, into dst/cgroup.procs."""
+    """Write the PID of a process of the caller, put in src, into dst/cgroup.procs."""
     src: Callable = None
     dst: Callable = None
 
     def plan(self, side, target):
-        proc = side.m.start_sleeper(side.caller, side.cg(self.src(target)))
+        proc = side.m.sleeper(side.caller, side.copy, side.cg(self.src(target)))
         return "write", side.at(self.dst(target), "cgroup.procs"), [str(proc.pid)], proc
 
     def subject(self, target):
@@ -426,8 +427,17 @@ def read(path):
         return f.read()
 
 
-def value_of(path):
-    value = read(path).strip()
+def value_at(dir_fd, name):
+    """A settable value of a file of the directory open at dir_fd, as a state records it."""
+    fd = os.open(name, os.O_RDONLY, dir_fd=dir_fd)
+    try:
+        data = chunk = os.read(fd, 65536)
+        while len(chunk) == 65536:
+            chunk = os.read(fd, 65536)
+            data += chunk
+    finally:
+        os.close(fd)
+    value = data.decode().strip()
     return "max" if value == KERNEL_UNLIMITED else value
 
 
@@ -438,6 +448,7 @@ def give(paths, uid=-1, gid=-1, add_mode=0):
         os.chmod(p, os.stat(p).st_mode & 0o7777 | add_mode)
 
 
+@functools.lru_cache(maxsize=None)
 def is_value_file(name):
     return name in ("cgroup.max.depth", "cgroup.max.descendants", "cgroup.subtree_control",
                     "cgroup.freeze") or (name.startswith("hugetlb.") and name.endswith("max"))
@@ -457,6 +468,7 @@ class Matrix:
         self.users = dict(zip("ABC", users))
         self.group = group
         self.procs = []
+        self.sleepers = {}
         self.holders = {}
         self.snapshots = {}
         self.delegated = {}
@@ -486,7 +498,7 @@ class Matrix:
 
     def run_as(self, key, *argv):
         uid, gid, groups = self.ident(key)
-        out = subprocess.run([PYTHON, os.path.join(HERE, "sys.py"), *argv], preexec_fn=drop_to(uid, gid, groups, ""),
+        out = subprocess.run([*PYTHON, os.path.join(HERE, "sys.py"), *argv], preexec_fn=drop_to(uid, gid, groups, ""),
                              capture_output=True, text=True).stdout.strip()
         if out != "OK":
             raise SystemExit("fixture: %s as %s: %s" % (" ".join(argv), key, out))
@@ -494,9 +506,29 @@ class Matrix:
     def caller_ident(self, caller):
         return self.ident(caller.user) if caller.user else (0, 0, [])
 
-    def start_sleeper(self, caller, cgroup):
-        uid, gid, groups = self.caller_ident(caller)
-        return self.spawn(["sleep", "300"], uid, gid, groups, cgroup)
+    def sleeper(self, caller, copy, cgroup):
+        """A process of the caller, put in cgroup for a move: one for each caller and copy, started
+        once (a process start is slow under TCG) and parked in HOLDERS between cells."""
+        p = self.sleepers.get((caller.name, copy))
+        if p is None or p.poll() is not None:
+            uid, gid, groups = self.caller_ident(caller)
+            p = self.sleepers[caller.name, copy] = self.spawn(["sleep", "3600"], uid, gid, groups, HOLDERS)
+        write(os.path.join(self.T, cgroup, "cgroup.procs"), str(p.pid))
+        return p
+
+    def park(self, p):
+        try:
+            write(os.path.join(self.T, HOLDERS, "cgroup.procs"), str(p.pid))
+        except ProcessLookupError:
+            pass  # it died: the next move starts another
+
+    def stop_sleepers(self, caller):
+        for copy in COPIES:
+            p = self.sleepers.pop((caller.name, copy), None)
+            if p:
+                p.kill()
+                p.wait()
+                self.procs.remove(p)
 
     # -- fixture
     def build(self, copy):
@@ -555,19 +587,31 @@ class Matrix:
         self.holders[caller.name, copy] = p
 
     def state(self, copy):
-        """Everything an op may change in a copy: entries, modes, owners, settable values, xattrs."""
-        base = os.path.join(self.T, copy)
+        """Everything an op may change in a copy: entries, modes, owners, settable values, xattrs.
+        Keys are paths relative to the copy ("." for its root, "deleg/cgroup.procs"); each directory
+        is read through one fd (this runs several times a cell: it is most of the matrix's time)."""
         st = {}
-        for d, dirs, files in os.walk(base):
-            rel = os.path.relpath(d, base)
-            for name in [""] + sorted(files):
-                p = os.path.join(d, name) if name else d
-                s = os.lstat(p)
-                key = os.path.normpath(os.path.join(rel, name))
-                st[key] = (s.st_mode, s.st_uid, s.st_gid)
-                if name and is_value_file(name):
-                    st[key] += (value_of(p),)
-            st[os.path.normpath(rel) + "/xattrs"] = tuple(sorted(os.listxattr(d, follow_symlinks=False)))
+        todo = [(os.path.join(self.T, copy), ".")]
+        while todo:
+            d, rel = todo.pop()
+            prefix = "" if rel == "." else rel + "/"
+            fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                s = os.stat(fd)
+                st[rel] = (s.st_mode, s.st_uid, s.st_gid)
+                with os.scandir(fd) as entries:
+                    for e in entries:
+                        if e.is_dir(follow_symlinks=False):
+                            todo.append((d + "/" + e.name, prefix + e.name))
+                            continue
+                        s = e.stat(follow_symlinks=False)
+                        if is_value_file(e.name):
+                            st[prefix + e.name] = (s.st_mode, s.st_uid, s.st_gid, value_at(fd, e.name))
+                        else:
+                            st[prefix + e.name] = (s.st_mode, s.st_uid, s.st_gid)
+                st[rel + "/xattrs"] = tuple(sorted(os.listxattr(fd)))
+            finally:
+                os.close(fd)
         return st
 
     def reset(self, copy):
@@ -632,7 +676,7 @@ class Matrix:
     # -- workers
     def workers(self, caller):
         out = {}
-        argv = [PYTHON, os.path.abspath(__file__), "--worker"]
+        argv = [*PYTHON, os.path.abspath(__file__), "--worker"]
         for copy in COPIES:
             home = join(copy, caller.home) if caller.home else ""
             procs = os.path.join(self.T, home, "cgroup.procs") if home else ""
@@ -653,10 +697,12 @@ class Matrix:
 
     def run_both(self, caller, op, target, workers):
         """The op on each copy, from the snapshot: results, and effects (copy state, where the
-        moved process ended) when it may change something; both copies are reset after."""
+        moved process ended) when it may change something; a copy it changed is reset after.
+        The view goes first: an op on cgroupfs cannot reach the view's copy, so each effect is
+        its copy's state at the end (a view op that reached the raw copy shows in the raw one's)."""
         results, effects, sleepers = {}, {}, []
         try:
-            for copy in COPIES:
+            for copy in reversed(COPIES):
                 side = Side(copy, self, caller)
                 syscall, path, args, proc = op.plan(side, target)
                 if proc:
@@ -666,12 +712,11 @@ class Matrix:
                     effects[copy] = (self.state(copy), self.cgroup_of(proc.pid, copy) if proc else None)
         finally:
             for p in sleepers:
-                p.kill()
-                p.wait()
-                self.procs.remove(p)
+                self.park(p)
             if op.mutates:
                 for copy in COPIES:
-                    self.reset(copy)
+                    if copy not in effects or effects[copy][0] != self.snapshots[copy]:
+                        self.reset(copy)
         return results, effects
 
     def judge(self, caller, op, target, results, effects):
@@ -721,6 +766,7 @@ class Matrix:
             finally:
                 for w in workers.values():
                     w.stop()
+                self.stop_sleepers(caller)
         for (op, kind), where in sorted(groups.items()):
             print("differences: %s, %s: %s" % (op, kind, ", ".join(where)), file=out)
         diffs = sum(len(w) for w in groups.values())
