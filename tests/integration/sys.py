@@ -5,7 +5,6 @@
 usage: sys.py OP PATH [ARG...]
 prints the result ("OK", the data read, an entry list) or the errno name ("EINVAL").
 """
-import ctypes
 import errno
 import os
 import sys
@@ -74,6 +73,7 @@ def run(op, path, args):
     if op == "access":
         return "OK" if os.access(path, {"r": os.R_OK, "w": os.W_OK, "x": os.X_OK}[args[0]]) else "EACCES"
     if op == "access_errno":  # access(2) with its errno: "access" says EACCES for every failure
+        import ctypes  # here: its import is a third of this script's start under TCG
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.access(path.encode(), {"r": os.R_OK, "w": os.W_OK, "x": os.X_OK}[args[0]]) < 0:
             e = ctypes.get_errno()
