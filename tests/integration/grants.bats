@@ -28,7 +28,7 @@ RULES
 
 teardown_file() {
         unmount_view
-        [ -f "$BATS_FILE_TMPDIR/group" ] && groupdel "cgvg$(cat "$BATS_FILE_TMPDIR/group")"
+        [ -f "$BATS_FILE_TMPDIR/group" ] && groupdel "cgvg$(< "$BATS_FILE_TMPDIR/group")"
         rm -f "$(cat "$BATS_FILE_TMPDIR/policy-path" 2> /dev/null)"
 }
 
@@ -54,11 +54,11 @@ teardown_file() {
         [ -d "$T/jobs/u/new" ]
         [ "$(as_user "$U" $SYS mkdir "$M/jobs/new")" = EACCES ]
         [ "$(as_user "$U" $SYS write "$M/jobs/u/a/cgroup.max.depth" 2)" = OK ]
-        [ "$(cat "$T/jobs/u/a/cgroup.max.depth")" = 2 ]
+        [ "$(< "$T/jobs/u/a/cgroup.max.depth")" = 2 ]
         [ "$(as_user "$U" $SYS write "$M/jobs/u/cgroup.max.depth" 2)" = EACCES ]
         if [ -f "$T/jobs/u/a/hugetlb.2MB.max" ]; then
                 [ "$(as_user "$U" $SYS write "$M/jobs/u/a/limits/hugetlb.2M" 4M)" = OK ]
-                [ "$(cat "$T/jobs/u/a/hugetlb.2MB.max")" = 4194304 ]
+                [ "$(< "$T/jobs/u/a/hugetlb.2MB.max")" = 4194304 ]
                 [ "$(as_user "$U" $SYS write "$M/jobs/u/limits/hugetlb.2M" 4M)" = EACCES ]
         fi
         [ "$(as_user "$U" $SYS rmdir "$M/jobs/u/new")" = OK ]
