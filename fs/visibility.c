@@ -15,6 +15,7 @@
 #include <uthash.h>
 
 #include "cgroupfs.h"
+#include "delegtree.h"
 #include "grants.h"
 #include "log.h"
 #include "util.h"
@@ -25,23 +26,6 @@ static bool show_all;
 void visibility_set_all(bool all)
 {
         show_all = all;
-}
-
-static bool in_groups(const struct caller *c, gid_t gid)
-{
-        if (gid == c->gid)
-                return true;
-        for (int i = 0; i < c->ngroups; i++)
-                if (c->groups[i] == gid)
-                        return true;
-        return false;
-}
-
-/* A directory with this owner, group and mode is delegated to c (SPEC 5.2). */
-static bool owned_by(const struct caller *c, uid_t uid, gid_t gid, mode_t mode)
-{
-        /* A group is delegated a cgroup only if it may write to it. */
-        return uid == c->uid || ((mode & S_IWGRP) && in_groups(c, gid));
 }
 
 /* path, or one of its ancestors up to the view root, is delegated to c: stats as the caller. */
@@ -56,7 +40,7 @@ static bool delegated(const struct caller *c, const char *path)
                 struct stat st;
                 char *slash;
 
-                if (cgroupfs_stat(p, &st) >= 0 && owned_by(c, st.st_uid, st.st_gid, st.st_mode))
+                if (cgroupfs_stat(p, &st) >= 0 && delegtree_owned_by(c, st.st_uid, st.st_gid, st.st_mode))
                         return true;
                 if (strlen(p) <= rl)
                         return false;
@@ -70,17 +54,10 @@ static bool delegated(const struct caller *c, const char *path)
 
 /*
  * The delegation index: "is a cgroup strictly below this one delegated to
- * c", the way down to a delegation, without a walk per lookup.
+ * c", the way down to a delegation, without a walk per lookup. Its tree and
+ * counts are fs/delegtree.c; here is how it is kept exact.
  *
- * It is a tree of every cgroup directory under the served root (names and
- * parent links: no stored paths, so a tree deeper than PATH_MAX costs what
- * its names cost). Each cgroup holds its owner and mode, and counts of the
- * delegation keys found strictly below it: "uid u" for a directory owned by
- * u != 0, "gid g" for one of group g with group write. A lookup finds the
- * cgroup by its path and looks for c's uid or one of its groups in those
- * counts; a change of one directory updates the counts of its ancestors.
- *
- * One thread, started at mount, owns the tree and keeps it exact with the
+ * One thread, started at mount, owns the tree and reads cgroupfs with the
  * daemon's own rights (a caller that cannot read a directory changes
  * nothing): one inotify watch per cgroup directory, added as it appears,
  * reports chown and chmod (IN_ATTRIB), new and removed cgroups (IN_CREATE,
@@ -100,33 +77,16 @@ static bool delegated(const struct caller *c, const char *path)
 
 #define WATCH_MASK (IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR)
 
-struct key {
-        uint32_t id;
-        bool group;
-        uint32_t n; /* in below: strict descendants that have it */
-};
-
-struct keys {
-        struct key *v;
-        uint32_t n, cap;
-};
-
 struct cg {
-        struct cg *parent;
-        struct cg *children;    /* by name */
-        UT_hash_handle hh;      /* in parent->children */
-        UT_hash_handle hw;      /* in watches, by wd */
-        int wd;                 /* -1: not watched */
-        bool exact;             /* watched, its attributes and children read */
-        bool fresh;             /* made by the scan in progress: not yet counted in its ancestors */
-        bool stated;
-        uid_t uid;
-        gid_t gid;
-        mode_t mode;
-        uint64_t seen;          /* listing stamp: still there */
-        struct keys below;
+        struct delegtree_node t; /* first: a tree node is its cg */
+        UT_hash_handle hw;       /* in watches, by wd */
+        int wd;                  /* -1: not watched */
+        bool exact;              /* watched, its attributes and children read */
+        uint64_t seen;           /* listing stamp: still there */
         char name[];
 };
+
+#define CG(n) ((struct cg *)(n))
 
 /* The index and its thread; all under lock. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -161,71 +121,14 @@ static void cursor_close(void)
         cursor.fd = -1;
 }
 
-static void warn_memory(void)
+/* Counts may be short now (never long): hide until the next drain has built the index again. */
+static void check_memory(int r)
 {
+        if (r != -ENOMEM)
+                return;
         if (!__atomic_exchange_n(&warned_memory, true, __ATOMIC_RELAXED))
-                log_warn("out of memory indexing delegated cgroups; rebuilding the index");
+                log_warn("out of memory indexing delegated cgroups; indexing again");
         rebuild_wanted = true;
-}
-
-/* ---- keys ---- */
-
-static int own_keys(const struct cg *g, struct key k[2])
-{
-        int n = 0;
-
-        if (!g->stated)
-                return 0;
-        /* uid 0 is no delegation: root sees everything anyway. */
-        if (g->uid != 0)
-                k[n++] = (struct key){ .id = g->uid, .group = false, .n = 1 };
-        if (g->mode & S_IWGRP)
-                k[n++] = (struct key){ .id = g->gid, .group = true, .n = 1 };
-        return n;
-}
-
-/* Add n (negative: remove) of key to ks. */
-static void keys_add(struct keys *ks, uint32_t id, bool group, int64_t n)
-{
-        for (uint32_t i = 0; i < ks->n; i++) {
-                struct key *k = &ks->v[i];
-
-                if (k->id != id || k->group != group)
-                        continue;
-                if (n < 0 && (uint64_t)-n >= k->n)
-                        *k = ks->v[--ks->n];
-                else
-                        k->n = (uint32_t)((int64_t)k->n + n);
-                return;
-        }
-        if (n <= 0)
-                return;
-        if (ks->n == ks->cap) {
-                uint32_t cap = ks->cap ? ks->cap * 2 : 2;
-                struct key *v = realloc(ks->v, cap * sizeof(*v));
-
-                if (!v) {
-                        warn_memory();
-                        return;
-                }
-                ks->v = v;
-                ks->cap = cap;
-        }
-        ks->v[ks->n++] = (struct key){ .id = id, .group = group, .n = (uint32_t)n };
-}
-
-/* Add g's own keys and what is below it (sign -1: remove them) to every ancestor of g. */
-static void count_in_ancestors(const struct cg *g, int sign)
-{
-        struct key own[2];
-        int n = own_keys(g, own);
-
-        for (struct cg *a = g->parent; a; a = a->parent) {
-                for (int i = 0; i < n; i++)
-                        keys_add(&a->below, own[i].id, own[i].group, sign);
-                for (uint32_t i = 0; i < g->below.n; i++)
-                        keys_add(&a->below, g->below.v[i].id, g->below.v[i].group, sign * (int64_t)g->below.v[i].n);
-        }
 }
 
 /* ---- the tree ---- */
@@ -246,17 +149,19 @@ static struct cg *cg_new(struct cg *parent, const char *name, size_t len)
         struct cg *g = calloc(1, sizeof(*g) + len + 1);
 
         if (!g) {
-                warn_memory();
+                check_memory(-ENOMEM);
                 return NULL;
         }
         memcpy(g->name, name, len);
-        g->parent = parent;
         g->wd = -1;
-        g->fresh = true;
         n_inexact++;
-        if (parent)
-                HASH_ADD_KEYPTR(hh, parent->children, g->name, len, g);
+        delegtree_link(parent ? &parent->t : NULL, &g->t, g->name, len);
         return g;
+}
+
+static struct cg *cg_child(struct cg *g, const char *name, size_t len)
+{
+        return CG(delegtree_child(&g->t, name, len));
 }
 
 static void unwatch(struct cg *g)
@@ -271,99 +176,29 @@ static void unwatch(struct cg *g)
         set_exact(g, false);
 }
 
-static void release(struct cg *g)
+static void release(struct delegtree_node *n, void *userdata)
 {
+        struct cg *g = CG(n);
+
         unwatch(g);
         if (!g->exact)
                 n_inexact--;
         if (cursor.node == g)
                 cursor_close();
-        free(g->below.v);
+        if (g == root)
+                root = NULL;
         free(g);
 }
 
-/* Take g and everything below it out of the tree, without a stack: post-order by parent links. */
-static void cg_free(struct cg *top)
-{
-        struct cg *g = top;
-
-        if (top->parent)
-                HASH_DEL(top->parent->children, top);
-        while (g) {
-                struct cg *up = g == top ? NULL : g->parent;
-
-                if (g->children) {
-                        g = g->children;
-                        continue;
-                }
-                if (up)
-                        HASH_DEL(up->children, g);
-                release(g);
-                g = up;
-        }
-}
-
-/* A cgroup is gone: its delegations leave its ancestors' counts. */
+/* A cgroup is gone, and all below it. */
 static void cg_remove(struct cg *g)
 {
-        if (!g->fresh)
-                count_in_ancestors(g, -1);
-        if (g == root)
-                root = NULL;
-        cg_free(g);
+        delegtree_remove(&g->t, release, NULL);
 }
 
 static void set_attrs(struct cg *g, const struct stat *st)
 {
-        if (!g->fresh)
-                count_in_ancestors(g, -1);
-        g->stated = st != NULL;
-        g->uid = st ? st->st_uid : 0;
-        g->gid = st ? st->st_gid : 0;
-        g->mode = st ? st->st_mode : 0;
-        if (!g->fresh)
-                count_in_ancestors(g, +1);
-}
-
-/* The path of g relative to the served root; NULL on ENOMEM. */
-static char *cg_path(const struct cg *g)
-{
-        size_t len = 0;
-        char *p, *end;
-
-        for (const struct cg *a = g; a->parent; a = a->parent)
-                len += strlen(a->name) + (a->parent->parent ? 1 : 0);
-        p = malloc(len + 1);
-        if (!p)
-                return NULL;
-        end = p + len;
-        *end = 0;
-        for (const struct cg *a = g; a->parent; a = a->parent) {
-                size_t l = strlen(a->name);
-
-                end -= l;
-                memcpy(end, a->name, l);
-                if (a->parent->parent)
-                        *--end = '/';
-        }
-        return p;
-}
-
-static struct cg *cg_find(const char *path)
-{
-        struct cg *g = root;
-
-        while (g && *path) {
-                size_t len = strcspn(path, "/");
-                struct cg *c;
-
-                HASH_FIND(hh, g->children, path, len, c);
-                g = c;
-                path += len;
-                if (*path == '/')
-                        path++;
-        }
-        return g;
+        check_memory(delegtree_set_attrs(&g->t, st));
 }
 
 /* ---- reading cgroupfs (the thread, with the daemon's rights) ---- */
@@ -407,20 +242,21 @@ static void watch(struct cg *g, int fd)
 static int open_cg(struct cg *g)
 {
         _cleanup_free_ char *path = NULL;
+        struct cg *parent = CG(g->t.parent);
 
-        if (!g->parent)
+        if (!parent)
                 return cgroupfs_open("", O_RDONLY | O_DIRECTORY);
-        if (cursor.node != g->parent) {
+        if (cursor.node != parent) {
                 int fd;
 
                 cursor_close();
-                path = cg_path(g->parent);
+                path = delegtree_path(&parent->t);
                 if (!path)
                         return -ENOMEM;
                 fd = cgroupfs_open(path, O_PATH | O_DIRECTORY);
                 if (fd < 0)
                         return fd;
-                cursor.node = g->parent;
+                cursor.node = parent;
                 cursor.fd = fd;
         }
         return cgroupfs_openat(cursor.d ? dirfd(cursor.d) : cursor.fd, g->name, O_RDONLY | O_DIRECTORY);
@@ -429,8 +265,8 @@ static int open_cg(struct cg *g)
 /* Forget what g holds: nothing read counts as nothing delegated. */
 static void forget_children(struct cg *g)
 {
-        while (g->children)
-                cg_remove(g->children);
+        while (g->t.children)
+                cg_remove(CG(g->t.children));
 }
 
 /*
@@ -488,7 +324,7 @@ static bool visit(struct cg *g)
                 if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
                         continue;
                 len = strlen(de->d_name);
-                HASH_FIND(hh, g->children, de->d_name, len, c);
+                c = cg_child(g, de->d_name, len);
                 if (!c)
                         c = cg_new(g, de->d_name, len);
                 if (c)
@@ -497,17 +333,17 @@ static bool visit(struct cg *g)
                         ok = false;
         }
         if (ok) {
-                struct cg *c, *tmp;
+                struct delegtree_node *c, *tmp;
 
-                HASH_ITER(hh, g->children, c, tmp)
-                        if (c->seen != stamp)
-                                cg_remove(c);
+                HASH_ITER(hh, g->t.children, c, tmp)
+                        if (CG(c)->seen != stamp)
+                                cg_remove(CG(c));
         } else {
                 forget_children(g);
         }
         set_exact(g, ok && g->wd >= 0);
         /* Its children come next: keep it open to reach them. */
-        if (g->children) {
+        if (g->t.children) {
                 cursor_close();
                 cursor.node = g;
                 cursor.d = d;
@@ -517,63 +353,13 @@ static bool visit(struct cg *g)
         return true;
 }
 
-/* The next cgroup after g in a pre-order walk of top's subtree (into g's children or not), or NULL. */
-static struct cg *next_in(struct cg *g, const struct cg *top, bool into)
-{
-        if (into && g->children)
-                return g->children;
-        while (g != top) {
-                if (g->hh.next)
-                        return g->hh.next;
-                g = g->parent;
-        }
-        return NULL;
-}
-
-/* Count the cgroups this scan made, children first, into their ancestors. */
-static void count_fresh(struct cg *top)
-{
-        struct cg *g = top;
-
-        if (!g)
-                return;
-        while (g->children)
-                g = g->children;
-        for (;;) {
-                if (g->fresh) {
-                        g->fresh = false;
-                        if (g->parent && g->parent->fresh) {
-                                struct key own[2];
-                                int n = own_keys(g, own);
-
-                                for (int i = 0; i < n; i++)
-                                        keys_add(&g->parent->below, own[i].id, own[i].group, 1);
-                                for (uint32_t i = 0; i < g->below.n; i++)
-                                        keys_add(&g->parent->below, g->below.v[i].id, g->below.v[i].group,
-                                                 g->below.v[i].n);
-                        } else {
-                                count_in_ancestors(g, +1);
-                        }
-                }
-                if (g == top)
-                        break;
-                if (g->hh.next) {
-                        g = g->hh.next;
-                        while (g->children)
-                                g = g->children;
-                } else {
-                        g = g->parent;
-                }
-        }
-}
-
 /* Read every inexact cgroup of top's subtree (all of a new one), without recursion. */
 static void scan(struct cg *top)
 {
         struct cg *g = top;
 
         while (g) {
-                struct cg *skip = next_in(g, top, false);
+                struct cg *skip = CG(delegtree_next(&g->t, &top->t, false));
 
                 if (!g->exact && !visit(g)) {
                         if (g == top)
@@ -581,10 +367,11 @@ static void scan(struct cg *top)
                         g = skip;
                         continue;
                 }
-                g = next_in(g, top, true);
+                g = CG(delegtree_next(&g->t, &top->t, true));
         }
         cursor_close();
-        count_fresh(top);
+        if (top)
+                check_memory(delegtree_count_fresh(&top->t));
 }
 
 static void rebuild(void)
@@ -593,8 +380,7 @@ static void rebuild(void)
                 close(ifd); /* drops every watch at once */
         ifd = -1;
         if (root)
-                cg_free(root);
-        root = NULL;
+                cg_remove(root);
         rebuild_wanted = false;
         ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         if (ifd < 0)
@@ -609,7 +395,7 @@ static void rebuild(void)
 /* Read g's attributes again (the thread: it has no fd of g). */
 static void restat(struct cg *g)
 {
-        _cleanup_free_ char *path = cg_path(g);
+        _cleanup_free_ char *path = delegtree_path(&g->t);
         struct stat st;
         int r = path ? cgroupfs_stat(path, &st) : -ENOMEM;
 
@@ -647,7 +433,7 @@ static void handle(const struct inotify_event *ev)
         if (!(ev->mask & IN_ISDIR))
                 return; /* files: chown of cgroup.procs and the like */
         len = strlen(ev->name);
-        HASH_FIND(hh, g->children, ev->name, len, c);
+        c = cg_child(g, ev->name, len);
         if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
                 if (!c && (c = cg_new(g, ev->name, len)))
                         scan(c);
@@ -746,20 +532,12 @@ static void catch_up(void)
 /* Is a cgroup strictly below path delegated to c? */
 static bool on_the_way(const struct caller *c, const char *path)
 {
-        const struct cg *g;
         bool found = false;
 
         pthread_mutex_lock(&lock);
-        if (!running) {
-                pthread_mutex_unlock(&lock);
-                return false;
-        }
-        catch_up();
-        g = cg_find(path);
-        for (uint32_t i = 0; g && !found && i < g->below.n; i++) {
-                const struct key *k = &g->below.v[i];
-
-                found = k->group ? in_groups(c, k->id) : k->id == c->uid;
+        if (running) {
+                catch_up();
+                found = root && delegtree_below(delegtree_find(&root->t, path), c);
         }
         pthread_mutex_unlock(&lock);
         return found;
