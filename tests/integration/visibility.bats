@@ -208,3 +208,11 @@ deep_sh() {
                 remove_below "$T"
         done
 }
+
+@test "random changes on cgroupfs (fixed seed): every next lookup by the user is what the model of SPEC 5.2 says" {
+        mkdir "$T/m"
+        run /usr/bin/python3 "$REPO/tests/integration/vismodel.py" "$T/m" "$M/m" "$W" "$G" 7 300
+        echo "$output" | tail -20
+        [ "$status" -eq 0 ]
+        [[ "$output" == *", 0 differences" ]]
+}
