@@ -434,8 +434,6 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
         } else {
                 if (to_set & FUSE_SET_ATTR_MODE)
                         r = cgroupfs_chmod(n->path, attr->st_mode & 07777);
-                if (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))
-                        visibility_changed();
                 if (r >= 0 && (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
                         r = cgroupfs_chown(n->path, (to_set & FUSE_SET_ATTR_UID) ? attr->st_uid : (uid_t)-1,
                                            (to_set & FUSE_SET_ATTR_GID) ? attr->st_gid : (gid_t)-1);
@@ -507,7 +505,6 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
                 fuse_reply_err(req, -r);
                 return;
         }
-        visibility_changed();
         reply_child(req, &caller_, p, name);
 }
 

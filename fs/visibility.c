@@ -580,11 +580,6 @@ int visibility_start(void)
         return 0;
 }
 
-void visibility_changed(void)
-{
-        /* Nothing to do: a change made through the view reaches the index as any other does, by inotify. */
-}
-
 bool visibility_subtree(const struct caller *c, const char *path)
 {
         return show_all || c->uid == 0 || delegated(c, path) || (grants_rights(c, path) & POLICY_READ);

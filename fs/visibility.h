@@ -36,6 +36,3 @@ bool visibility_subtree(const struct caller *c, const char *path);
  */
 int visibility_start(void);
 
-/* A cgroup was created or changed owner through the view. Nothing to do any more: inotify reports
- * those as it reports changes made directly on cgroupfs. */
-void visibility_changed(void);
