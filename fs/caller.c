@@ -201,16 +201,19 @@ static int view_id(const char *root, uint32_t *ret)
  * -EXDEV when it holds nothing of the served tree. */
 static int ns_root(pid_t pid, int nsfd, char *buf, size_t n)
 {
-        char full[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX];
+        char full[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX], own[PATH_MAX], own_rel[PATH_MAX], want[PATH_MAX];
+        pid_t self = gettid();
         size_t fl, rl;
         int r;
 
-        if ((r = read_cgroup_line(pid, full, sizeof(full))) < 0)
+        if ((r = read_cgroup_line(pid, full, sizeof(full))) < 0 || (r = read_cgroup_line(self, own, sizeof(own))) < 0)
                 return r;
         /* /proc/<pid>/cgroup shows the path relative to the reader's namespace: enter the caller's. */
         if (setns(nsfd, CLONE_NEWCGROUP) < 0)
                 return NEG_ERRNO();
         r = read_cgroup_line(pid, rel, sizeof(rel));
+        if (r >= 0)
+                r = read_cgroup_line(self, own_rel, sizeof(own_rel));
         if (setns(own_ns_fd, CLONE_NEWCGROUP) < 0)
                 abort(); /* a worker left in a foreign namespace would serve wrong paths */
         if (r < 0)
@@ -225,6 +228,14 @@ static int ns_root(pid_t pid, int nsfd, char *buf, size_t n)
         snprintf(abs, sizeof(abs), "%.*s", (int)(fl - rl), full);
         if (!abs[0])
                 strcpy(abs, "/");
+        /*
+         * The caller may have moved between the two reads so that the first
+         * path still ends with the second: abs is then another cgroup than the
+         * root. The daemon's own cgroup, which the caller cannot move, read from
+         * inside the namespace names the root's depth: it must read as from abs.
+         */
+        if (cgpath_relative(abs, own, want, sizeof(want)) < 0 || strcmp(want, own_rel))
+                return -EAGAIN;
         r = served_relative(abs, buf, n);
         if (r != -ENOENT)
                 return r;

@@ -12,3 +12,12 @@ static inline bool path_within(const char *path, const char *root)
 
         return rl == 0 || (strncmp(path, root, rl) == 0 && (path[rl] == 0 || path[rl] == '/'));
 }
+
+/*
+ * The path of cgroup to as a process in a cgroup namespace rooted at from
+ * reads it in /proc/<pid>/cgroup (both absolute: "/" or "/a/b"): "/rest"
+ * for to at or below from, else one ".." per level up from from to the
+ * common ancestor, then down ("/../../c", "/.."). Returns the length, or
+ * -ENAMETOOLONG when it does not fit in n bytes.
+ */
+int cgpath_relative(const char *from, const char *to, char *buf, size_t n);

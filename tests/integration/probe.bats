@@ -380,3 +380,44 @@ put("again " + again)
         [ "$u2_read" = "$(cat "$t/cgroup.controllers")" ]
         [ "$again" = "again OK" ]
 }
+
+@test "5.3: a caller moving between the daemon's reads of its cgroup cannot place its namespace root elsewhere" {
+        # nsroot holds x and nsroot/x: a process at nsroot/x first, at nsroot/nsroot/x second, reads
+        # a path that still ends with the second, which placed the root one level up (review of issue 7).
+        mkdir -p "$T/esc/nsroot/x" "$T/esc/nsroot/nsroot/x" "$T/esc/marker"
+        run python3 -S -c '
+import ctypes, os, sys, threading
+libc = ctypes.CDLL(None, use_errno=True)
+T, M = sys.argv[1], sys.argv[2]
+base = T + "/esc/nsroot"
+spots = [base + "/x/cgroup.procs", base + "/nsroot/x/cgroup.procs"]
+def move(path):
+        with open(path, "w") as f:
+                f.write(str(os.getpid()))
+for attempt in range(300):
+        move(base + "/cgroup.procs")
+        if libc.unshare(0x02000000) != 0:
+                sys.exit("unshare: " + os.strerror(ctypes.get_errno()))
+        stop = []
+        def swing():
+                i = 0
+                while not stop:
+                        move(spots[i % 2])
+                        i += 1
+        t = threading.Thread(target=swing)
+        t.start()
+        try:
+                top = os.listdir(M)
+        except OSError:
+                top = []
+        stop.append(1)
+        t.join()
+        if "marker" in top or "esc" in top:
+                print("escaped at attempt %d: %s" % (attempt, sorted(top)))
+                sys.exit(1)
+print("held")
+' "$T" "$M"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$output" = held ]
+}

@@ -9,6 +9,7 @@
  * the permission and grant rules (fs/rules.h) and the per-uid bound on open
  * files (fs/fdquota.h).
  */
+#include "cgpath.h"
 #include "fdquota.h"
 #include "knum.h"
 #include "policy.h"
@@ -320,6 +321,28 @@ static void test_common(void)
         }
 }
 
+/* Checked against /proc/<pid>/cgroup read in cgroup namespaces on this host. */
+static void test_relative(void)
+{
+        static const struct {
+                const char *from, *to, *want;
+        } cases[] = {
+                { "/lt/a/b", "/lt/c", "/../../c" }, { "/lt/a/b", "/", "/../../.." }, { "/", "/", "/" },
+                { "/", "/a/b", "/a/b" },            { "/a", "/a", "/" },             { "/a", "/a/b", "/b" },
+                { "/a/b", "/a", "/.." },            { "/ab", "/a", "/../a" },        { "/a", "/ab", "/../ab" },
+                { "/a/b/c", "/a/b/d/e", "/../d/e" },
+        };
+        char buf[64], small[4];
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                int r = cgpath_relative(cases[i].from, cases[i].to, buf, sizeof(buf));
+
+                ok(r == (int)strlen(cases[i].want) && !strcmp(buf, cases[i].want), "%s seen from a namespace at %s: %s",
+                   cases[i].to, cases[i].from, r < 0 ? rets(r) : buf);
+        }
+        ok(cgpath_relative("/a/b/c", "/", small, sizeof(small)) == -ENAMETOOLONG, "too long for the buffer: ENAMETOOLONG");
+}
+
 /* ---- the move decision -------------------------------------------------- */
 
 static void test_move(void)
@@ -467,6 +490,7 @@ int main(void)
         test_translate();
         test_translate_grows();
         test_common();
+        test_relative();
         test_move();
         test_mode();
         test_grant_rules();
