@@ -18,9 +18,11 @@
 #include "util.h"
 
 static __thread bool caps_dropped;
+static dev_t own_userns_dev;
+static ino_t own_userns_ino;
 
-/* Set this thread's effective capabilities to its permitted set, or to none. */
-static int set_effective_caps(int all)
+/* Set this thread's effective capabilities to mask & its permitted set. */
+static int set_effective_caps(uint64_t mask)
 {
         struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
         struct __user_cap_data_struct data[2];
@@ -28,7 +30,8 @@ static int set_effective_caps(int all)
         if (syscall(SYS_capget, &hdr, data) < 0)
                 return NEG_ERRNO();
         for (int i = 0; i < 2; i++)
-                data[i].effective = all ? data[i].permitted : 0;
+                data[i].effective = data[i].permitted & (uint32_t)(mask >> (32 * i));
+        caps_dropped = true;
         return syscall(SYS_capset, &hdr, data) < 0 ? NEG_ERRNO() : 0;
 }
 
@@ -42,19 +45,23 @@ int caller_become(const struct caller *c)
         if ((uid_t)setfsuid((uid_t)-1) != c->uid || (gid_t)setfsgid((gid_t)-1) != c->gid)
                 return -EPERM;
         /*
-         * A non-zero fsuid drops only the file capabilities. The kernel checks
-         * others on cgroupfs too (CAP_SYS_RESOURCE for PSI triggers): an
-         * unprivileged caller gets none of them.
+         * A non-zero fsuid drops only the file capabilities, and a uid 0 caller
+         * may have dropped its own. The kernel checks capabilities on cgroupfs
+         * (CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_RESOURCE for PSI triggers):
+         * every caller acts with exactly the ones it has.
          */
-        if (c->uid == 0)
-                return 0;
-        caps_dropped = true;
-        return set_effective_caps(0);
+        return set_effective_caps(c->caps);
+}
+
+int caller_become_granted(void)
+{
+        caller_restore();
+        return set_effective_caps(CALLER_GRANT_CAPS);
 }
 
 void caller_restore(void)
 {
-        if (caps_dropped && set_effective_caps(1) >= 0)
+        if (caps_dropped && set_effective_caps(UINT64_MAX) >= 0)
                 caps_dropped = false;
         setfsuid(0);
         setfsgid(0);
@@ -105,6 +112,18 @@ int caller_read_status(struct caller *c)
         if (n < 0)
                 return n;
         c->pid_levels = n > 0 ? n : 1;
+        n = procfs_hex(buf, "\nCapEff:", &c->caps);
+        if (n < 0)
+                return n;
+        /* Capabilities in a user namespace of its own are nothing in the daemon's. */
+        if (c->caps) {
+                char p[64];
+                struct stat st;
+
+                snprintf(p, sizeof(p), "/proc/%d/ns/user", (int)c->pid);
+                if (stat(p, &st) < 0 || st.st_dev != own_userns_dev || st.st_ino != own_userns_ino)
+                        c->caps = 0;
+        }
         return 0;
 }
 
@@ -171,6 +190,10 @@ int caller_init(void)
                 return NEG_ERRNO();
         own_ns_dev = st.st_dev;
         own_ns_ino = st.st_ino;
+        if (stat("/proc/self/ns/user", &st) < 0)
+                return NEG_ERRNO();
+        own_userns_dev = st.st_dev;
+        own_userns_ino = st.st_ino;
         return 0;
 }
 

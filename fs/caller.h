@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <linux/capability.h>
 
 #include "cgpath.h"
 
@@ -27,6 +28,7 @@ struct caller {
         int ngroups;
         gid_t groups[CALLER_MAX_GROUPS];
         int pid_levels;   /* PID namespaces it is nested in, its own counted (1: the daemon's); 0: not read */
+        uint64_t caps;    /* its effective capabilities in the daemon's user namespace (0 in another) */
         /*
          * Where it stands (SPEC 5.3): the root of its cgroup namespace, as a
          * path relative to the served root, and the view id of that root.
@@ -41,14 +43,23 @@ struct caller {
 /* Remember the daemon's own cgroup namespace; call once at start. */
 int caller_init(void);
 
+/* Act as c: its fsuid, fsgid, groups and effective capabilities. */
 int caller_become(const struct caller *c);
+/* Act with the daemon's own rights (caller_restore), or only those a grant lends: file
+ * permission (not CAP_SYS_RESOURCE: a PSI trigger opened by grant is an unprivileged one). */
 void caller_restore(void);
+int caller_become_granted(void);
+
+#define CALLER_CAP(n) (UINT64_C(1) << (n))
+#define CALLER_GRANT_CAPS (CALLER_CAP(CAP_DAC_OVERRIDE) | CALLER_CAP(CAP_DAC_READ_SEARCH) | CALLER_CAP(CAP_FOWNER))
+/* Whether c may override file permission, as root normally may. */
+#define CALLER_PRIVILEGED(c) (((c)->caps & CALLER_CAP(CAP_DAC_OVERRIDE)) != 0)
 
 /* Fill c->in_view, c->view and c->root for c->pid: one stat of
  * /proc/<pid>/ns/cgroup, and more only for a namespace not seen before. */
 int caller_locate(struct caller *c);
 
-/* Fill c->groups, c->ngroups and c->pid_levels from /proc/<pid>/task/<pid>/status, with one read. */
+/* Fill c->groups, c->ngroups, c->pid_levels and c->caps from /proc/<pid>/task/<pid>/status, with one read. */
 int caller_read_status(struct caller *c);
 
 /* The caller's cgroup path relative to the served root ("" for the root

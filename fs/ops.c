@@ -86,9 +86,12 @@ static int caller_from_req(fuse_req_t req, struct caller *c)
         c->pid = ctx->pid;
         c->ngroups = 0;
         c->pid_levels = 0;
-        /* Root's supplementary groups change nothing it may do: skip the /proc read. */
-        if (c->uid != 0 && caller_read_status(c) < 0)
-                c->ngroups = 0; /* the process is gone: act with its primary group only */
+        c->caps = 0;
+        if (caller_read_status(c) < 0) {
+                /* the process is gone: act with its primary group only, and no capabilities */
+                c->ngroups = 0;
+                c->caps = 0;
+        }
         /* Before becoming the caller: these need the daemon's rights. */
         grants_refresh();
         n = caller_locate(c);
@@ -112,6 +115,17 @@ static bool refused_but_granted(int r, const struct caller *c, const char *cgrou
 {
         return r < 0 && rules_grant_allows(r, grants_rights(c, cgroup), need);
 }
+
+/* Evaluate expr with the rights a grant lends (file permission only), then act as caller c again. */
+#define AS_GRANTED(c, expr)                             \
+        ({                                              \
+                if (caller_become_granted() < 0)        \
+                        abort();                        \
+                __typeof__(expr) r_ = (expr);           \
+                if (caller_become(c) < 0)               \
+                        abort();                        \
+                r_;                                     \
+        })
 
 /* Evaluate expr with the daemon's own credentials, then act as caller c again. */
 #define AS_DAEMON(c, expr)                              \
@@ -499,7 +513,7 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
         if (r >= 0) {
                 r = cgroupfs_mkdir(path, mode);
                 if (refused_but_granted(r, &caller_, p->path, POLICY_MANAGE))
-                        r = AS_DAEMON(&caller_, cgroupfs_mkdir(path, mode));
+                        r = AS_GRANTED(&caller_, cgroupfs_mkdir(path, mode));
         }
         if (r < 0) {
                 fuse_reply_err(req, -r);
@@ -521,7 +535,7 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
         if (r >= 0) {
                 r = cgroupfs_rmdir(path);
                 if (refused_but_granted(r, &caller_, path, POLICY_MANAGE_BELOW))
-                        r = AS_DAEMON(&caller_, cgroupfs_rmdir(path));
+                        r = AS_GRANTED(&caller_, cgroupfs_rmdir(path));
         }
         fuse_reply_err(req, -r);
 }
@@ -647,7 +661,7 @@ static int open_kernel_file(struct handle *h, const struct caller *c, const char
         int r = cgroupfs_open(path, flags);
 
         if ((flags & O_ACCMODE) != O_RDONLY && refused_but_granted(r, c, h->cgroup, rules_grant_need(base))) {
-                r = AS_DAEMON(c, cgroupfs_open(path, flags));
+                r = AS_GRANTED(c, cgroupfs_open(path, flags));
                 h->granted = r >= 0;
         }
         if (r < 0)
@@ -704,7 +718,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         } else {
                 r = view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh);
                 if (writing && refused_but_granted(r, &caller_, n->path, rules_grant_need(NULL)))
-                        r = AS_DAEMON(&caller_, view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh));
+                        r = AS_GRANTED(&caller_, view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh));
         }
         /* After the kernel's permission check, as the kernel orders them: EACCES before EPERM. */
         if (r >= 0 && writing && ns_root_guarded(&caller_, h->cgroup ? h->cgroup : n->path, base))
@@ -800,12 +814,12 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
 /* Whether c may write cgroup.procs of the common ancestor of cgroups src and dst, by its mode (src NULL: above the served tree, root's). */
 static bool may_write_common_procs(const struct caller *c, const char *src, const char *dst)
 {
-        const struct rules_who who = { c->uid, c->gid, c->groups, c->ngroups };
+        const struct rules_who who = { c->uid, c->gid, c->groups, c->ngroups, CALLER_PRIVILEGED(c) };
         _cleanup_free_ char *path = NULL;
         struct stat st;
 
         if (!src)
-                return c->uid == 0;
+                return CALLER_PRIVILEGED(c);
         if (asprintf(&path, "%.*s%scgroup.procs", (int)procs_common_ancestor(src, dst), src,
                      procs_common_ancestor(src, dst) ? "/" : "") < 0)
                 return false;
@@ -828,7 +842,7 @@ static bool is_daemon_thread(pid_t pid)
  */
 static int pid_to_move(pid_t writer, const struct handle *h, const char *buf, size_t size)
 {
-        struct procs_move m = { .opener_root = h->opener->uid == 0, .granted = h->granted };
+        struct procs_move m = { .opener_root = CALLER_PRIVILEGED(h->opener), .granted = h->granted };
         char cg[PATH_MAX];
         struct pidns ns;
         pid_t global;

@@ -54,6 +54,30 @@ int procfs_read(pid_t pid, const char *file, char **ret)
         return 0;
 }
 
+int procfs_hex(const char *status, const char *key, uint64_t *ret)
+{
+        const char *p = strstr(status, key);
+        uint64_t v = 0;
+        size_t n = 0;
+
+        if (!p)
+                return -ENOENT;
+        p += strlen(key);
+        p += strspn(p, " \t");
+        for (; n < 16 && p[n] && p[n] != '\n'; n++) {
+                char c = p[n];
+                unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 16;
+
+                if (d == 16)
+                        return -EINVAL;
+                v = v << 4 | d;
+        }
+        if (n == 0 || (p[n] && p[n] != '\n'))
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
 int procfs_numbers(const char *status, const char *key, unsigned long *ret, int max)
 {
         const char *p = strstr(status, key);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /*
@@ -17,3 +18,6 @@ int procfs_read(pid_t pid, const char *file, char **ret);
  * "\nNSpid:"), at most max of them: their count, -ENOENT without the key,
  * -EINVAL for anything but numbers separated by blanks. */
 int procfs_numbers(const char *status, const char *key, unsigned long *ret, int max);
+
+/* The hexadecimal number after "\nKey:" in status text ("\nCapEff:"): 0, -ENOENT, -EINVAL. */
+int procfs_hex(const char *status, const char *key, uint64_t *ret);

@@ -44,7 +44,7 @@ size_t procs_common_ancestor(const char *a, const char *b);
 
 /* What the daemon knows of a move when a PID is written (see procs_move_check). */
 struct procs_move {
-        bool opener_root;      /* the file was opened by uid 0 in the initial user namespace */
+        bool opener_root;      /* the opener overrides file permission (CAP_DAC_OVERRIDE in the daemon's user namespace) */
         bool granted;          /* opened by grant, with the daemon's rights (SPEC 5.4) */
         const char *ns_root;   /* nsdelegate and a namespaced opener: its namespace root; else NULL */
         const char *src;       /* the process's cgroup; NULL when outside the served tree */

@@ -12,7 +12,7 @@ bool rules_mode_allows(const struct rules_who *w, uid_t owner, gid_t group, mode
         unsigned bits;
         bool member = w->gid == group;
 
-        if (w->uid == 0)
+        if (w->privileged)
                 return !(mask & X_OK) || (mode & 0111) || S_ISDIR(mode);
         for (int i = 0; i < w->ngroups && !member; i++)
                 member = w->groups[i] == group;

@@ -16,14 +16,15 @@ struct rules_who {
         gid_t gid;
         const gid_t *groups;
         int ngroups;
+        bool privileged; /* CAP_DAC_OVERRIDE */
 };
 
 /*
  * The kernel's generic permission check for a caller without capabilities
  * (cgroupfs has no ACLs): the owner's bits if it owns the file, else the
  * group's if the file's group is one of its groups, else the others'.
- * mask: R_OK, W_OK, X_OK bits. uid 0 may do anything but execute a file
- * with no x bit at all.
+ * mask: R_OK, W_OK, X_OK bits. A privileged caller (CAP_DAC_OVERRIDE) may
+ * do anything but execute a file with no x bit at all.
  */
 bool rules_mode_allows(const struct rules_who *w, uid_t owner, gid_t group, mode_t mode, int mask);
 

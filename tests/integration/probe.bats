@@ -421,3 +421,25 @@ print("held")
         [ "$status" -eq 0 ]
         [ "$output" = held ]
 }
+
+@test "5.1: uid 0 without capabilities gets none back through the view (each answer as on cgroupfs)" {
+        command -v setpriv > /dev/null || skip "no setpriv"
+        nocap() { setpriv --bounding-set=-all --inh-caps=-all "$@"; }
+        [ "$(nocap awk '/^CapEff/ { print $2 }' /proc/self/status)" = 0000000000000000 ]
+        mkdir -p "$T/nocap/owned"
+        chown "$U2" "$T/nocap/owned" "$T/nocap/owned/cgroup.max.depth" "$T/nocap/owned/cgroup.procs"
+        # a file of another user's, 0644: the owner's bits were root's only through CAP_DAC_OVERRIDE
+        [ "$(nocap $SYS write "$T/nocap/owned/cgroup.max.depth" 1)" = EACCES ]
+        [ "$(nocap $SYS write "$M/nocap/owned/cgroup.max.depth" 1)" = EACCES ]
+        # root's own file: uid 0 is its owner still
+        [ "$(nocap $SYS write "$M/nocap/cgroup.max.depth" 3)" = "$(nocap $SYS write "$T/nocap/cgroup.max.depth" 3)" ]
+        [ "$(nocap $SYS mkdir "$M/nocap/owned/sub")" = "$(nocap $SYS mkdir "$T/nocap/owned/sub")" ]
+        [ ! -d "$T/nocap/owned/sub" ]
+        raw=$(nocap chown root "$T/nocap/owned/cgroup.procs" 2>&1 && echo OK || echo refused)
+        view=$(nocap chown root "$M/nocap/owned/cgroup.procs" 2>&1 && echo OK || echo refused)
+        [ "${raw##*$'\n'}" = refused ]
+        [ "${view##*$'\n'}" = refused ]
+        [ "$(stat -c %U "$T/nocap/owned/cgroup.procs")" = "$U2" ]
+        # and with its capabilities, root may all of it
+        [ "$($SYS write "$M/nocap/owned/cgroup.max.depth" 1)" = OK ]
+}

@@ -392,7 +392,8 @@ static void test_move(void)
 static void test_mode(void)
 {
         static const gid_t groups[] = { 50, 60 };
-        static const struct rules_who alice = { 1000, 100, groups, 2 }, root = { 0, 0, NULL, 0 };
+        static const struct rules_who alice = { 1000, 100, groups, 2, false }, root = { 0, 0, NULL, 0, true },
+                                      bare_root = { 0, 0, NULL, 0, false };
         static const struct {
                 const struct rules_who *who;
                 uid_t uid;
@@ -418,6 +419,10 @@ static void test_mode(void)
                 { &root, 1000, 1000, 0100000, R_OK | W_OK, true },
                 { &root, 1000, 1000, 0100644, X_OK, false },
                 { &root, 1000, 1000, 0040700, X_OK, true },
+                /* uid 0 without CAP_DAC_OVERRIDE is judged by the bits like anyone */
+                { &bare_root, 1000, 1000, 0100644, W_OK, false },
+                { &bare_root, 0, 0, 0100644, W_OK, true },
+                { &bare_root, 0, 0, 0100444, W_OK, false },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
