@@ -79,7 +79,7 @@ static void usage(const char *prog)
                "    -o visibility=delegated|all\n"
                "                           what non-root callers see (default: delegated)\n"
                "    -o policy=FILE         grants without chown (see README); SIGHUP reloads it\n"
-               "    -o max_files_per_uid=N files one non-root uid may hold open through the view;\n"
+               "    -o max_files_per_uid=N files and directories one non-root uid may hold open;\n"
                "                           beyond, its opens fail with EMFILE (default %u, 0: no bound)\n\n"
                "FUSE options:\n",
                prog, MAX_FILES_PER_UID);

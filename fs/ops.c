@@ -66,6 +66,8 @@ struct dir_entry {
 struct dir_buf {
         struct dir_entry *e;
         size_t n, cap;
+        uid_t uid;    /* a listing is memory held for its opener: counted as an open file */
+        bool counted;
 };
 
 /* ---- acting as the caller ---- */
@@ -954,6 +956,8 @@ static int dir_add(struct dir_buf *b, const char *name, mode_t mode, ino_t ino)
 
 static void dir_free(struct dir_buf *b)
 {
+        if (b->counted)
+                fdquota_put(b->uid);
         for (size_t i = 0; i < b->n; i++)
                 free(b->e[i].name);
         free(b->e);
@@ -981,8 +985,11 @@ static int list_kernel_entry(void *userdata, const char *name, unsigned char d_t
                 return 0;
         }
         if (strlen(name) > FUSE_NAME_MAX) {
-                log_warn("%s/%.64s...: a name longer than FUSE carries (%d bytes); not listed", l->n->path, name,
-                         FUSE_NAME_MAX);
+                static bool warned;
+
+                if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+                        log_warn("%s/%.64s...: names longer than FUSE carries (%d bytes) are not listed (said once)",
+                                 l->n->path, name, FUSE_NAME_MAX);
                 return 0;
         }
         if (d_type == DT_DIR && !l->all_visible && strcmp(name, ".") && strcmp(name, "..")) {
@@ -1024,6 +1031,16 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         if (!b) {
                 fuse_reply_err(req, ENOMEM);
                 return;
+        }
+        b->uid = caller_.uid;
+        if (caller_.uid != 0) {
+                r = fdquota_take(caller_.uid);
+                if (r < 0) {
+                        dir_free(b);
+                        fuse_reply_err(req, -r);
+                        return;
+                }
+                b->counted = true;
         }
         /* The listing is taken once, at opendir, as the caller: seekdir and telldir stay consistent. */
         switch (n->kind) {

@@ -306,7 +306,10 @@ spellings() {
         [ "$(grep -c "/ns/o1" <<< "$output")" = 1 ]
 }
 
-@test "5: a uid that holds many files open gets EMFILE for itself alone" {
+# Item 5: u1 opens $1 (relative to the mount) until it is refused, while root
+# and another user must still be served.
+hold_until_refused() {
+        local target=$1 state m t out holder held root_cat root_ls root_stat u2_read again n
         # The daemon's fd limit made low at start (it may raise its soft limit to
         # the hard one, no further), and each uid's open files capped below it.
         state=$BATS_FILE_TMPDIR/fd-state
@@ -315,6 +318,8 @@ spellings() {
         t=$(sed -n 's/^T=//p' "$state")
         mkdir "$t/holder"
         out=$SHARE/held
+        rm -f "$out"
+        rm -f "$SHARE/go"
         mkfifo "$SHARE/go"
         chmod 666 "$SHARE/go"
         # u1 opens one file of the mount until it is refused, holds them until
@@ -354,7 +359,7 @@ for _ in range(50):  # FUSE releases are asynchronous
         again = errno.errorcode.get(e.errno, str(e.errno))
         time.sleep(0.1)
 put("again " + again)
-' "$m/cgroup.controllers" "$out" "$SHARE/go"
+' "$m/$target" "$out" "$SHARE/go"
         ) 3>&- &
         holder=$!
         for _ in $(seq 600); do
@@ -379,6 +384,14 @@ put("again " + again)
         [ "$root_cat $root_ls $root_stat" = "OK OK OK" ]
         [ "$u2_read" = "$(cat "$t/cgroup.controllers")" ]
         [ "$again" = "again OK" ]
+}
+
+@test "5: a uid that holds many files open gets EMFILE for itself alone" {
+        hold_until_refused cgroup.controllers
+}
+
+@test "5: a uid that holds many directories open (each holds its listing) gets EMFILE for itself alone" {
+        hold_until_refused .
 }
 
 @test "5.3: a caller moving between the daemon's reads of its cgroup cannot place its namespace root elsewhere" {
@@ -435,10 +448,10 @@ print("held")
         [ "$(nocap $SYS write "$M/nocap/cgroup.max.depth" 3)" = "$(nocap $SYS write "$T/nocap/cgroup.max.depth" 3)" ]
         [ "$(nocap $SYS mkdir "$M/nocap/owned/sub")" = "$(nocap $SYS mkdir "$T/nocap/owned/sub")" ]
         [ ! -d "$T/nocap/owned/sub" ]
-        raw=$(nocap chown root "$T/nocap/owned/cgroup.procs" 2>&1 && echo OK || echo refused)
-        view=$(nocap chown root "$M/nocap/owned/cgroup.procs" 2>&1 && echo OK || echo refused)
-        [ "${raw##*$'\n'}" = refused ]
-        [ "${view##*$'\n'}" = refused ]
+        raw_chown=$(nocap chown root "$T/nocap/owned/cgroup.procs" 2>&1 && echo OK || echo refused)
+        view_chown=$(nocap chown root "$M/nocap/owned/cgroup.procs" 2>&1 && echo OK || echo refused)
+        [ "${raw_chown##*$'\n'}" = refused ]
+        [ "${view_chown##*$'\n'}" = refused ]
         [ "$(stat -c %U "$T/nocap/owned/cgroup.procs")" = "$U2" ]
         # and with its capabilities, root may all of it
         [ "$($SYS write "$M/nocap/owned/cgroup.max.depth" 1)" = OK ]
