@@ -31,13 +31,19 @@ static int set_effective_caps(uint64_t mask)
                 return NEG_ERRNO();
         for (int i = 0; i < 2; i++)
                 data[i].effective = data[i].permitted & (uint32_t)(mask >> (32 * i));
-        caps_dropped = true;
-        return syscall(SYS_capset, &hdr, data) < 0 ? NEG_ERRNO() : 0;
+        if (syscall(SYS_capset, &hdr, data) < 0)
+                return NEG_ERRNO();
+        caps_dropped = mask != UINT64_MAX;
+        return 0;
 }
 
 int caller_become(const struct caller *c)
 {
-        /* Order matters: groups and fsgid first, while fsuid 0 still holds CAP_SETGID. */
+        int r;
+
+        /* Order matters: all capabilities back, then groups and fsgid while fsuid 0 holds CAP_SETGID. */
+        if (caps_dropped && (r = set_effective_caps(UINT64_MAX)) < 0)
+                return r;
         if (syscall(SYS_setgroups, (size_t)c->ngroups, c->groups) < 0)
                 return NEG_ERRNO();
         setfsgid(c->gid);
@@ -61,8 +67,8 @@ int caller_become_granted(void)
 
 void caller_restore(void)
 {
-        if (caps_dropped && set_effective_caps(UINT64_MAX) >= 0)
-                caps_dropped = false;
+        if (caps_dropped)
+                set_effective_caps(UINT64_MAX);
         setfsuid(0);
         setfsgid(0);
         syscall(SYS_setgroups, (size_t)0, NULL);
