@@ -448,6 +448,9 @@ bool cgroupfs_delegatable(const char *name)
 {
         char key[NAME_MAX + 3];
 
+        /* No kernel file has a longer name; cut, it would match as a prefix. */
+        if (strlen(name) > NAME_MAX)
+                return false;
         snprintf(key, sizeof(key), "\n%s\n", name);
         return strstr(delegatable, key) != NULL;
 }
