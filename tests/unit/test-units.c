@@ -21,33 +21,10 @@
 #define RANDOM_ROUNDS 4000
 #define UNUSED __attribute__((unused))
 
-/* ---- quoting inputs for TAP lines --------------------------------------- */
-
-/* The input quoted and escaped for one TAP line (no newline, no '#'). */
+/* The input quoted and escaped for one TAP line. */
 static const char *show(const char *s)
 {
-        static char ring[8][160];
-        static unsigned next;
-        char *b = ring[next++ % ELEMENTSOF(ring)], *p = b;
-
-        *p++ = '"';
-        for (; *s && p < b + sizeof ring[0] - 8; s++) {
-                unsigned char c = (unsigned char) *s;
-
-                if (c == '\n')
-                        p += sprintf(p, "\\n");
-                else if (c == '\t')
-                        p += sprintf(p, "\\t");
-                else if (c < 0x20 || c >= 0x7f || c == '#' || c == '"' || c == '\\')
-                        p += sprintf(p, "\\x%02x", c);
-                else
-                        *p++ = (char) c;
-        }
-        if (*s)
-                p += sprintf(p, "...");
-        *p++ = '"';
-        *p = '\0';
-        return b;
+        return tap_quote(s, strlen(s));
 }
 
 /* Values of every magnitude, often k x 2^s so that "1.5G"-like prints occur. */
