@@ -207,11 +207,15 @@ padded() { printf '%s%*s\\n' "$1" $(($2 - ${#1} - 1)) ''; }
         [ "$(dd if="$M/web/limits/hugetlb.2M" bs=1 status=none)" = 1.5G ]
 }
 
-@test "limits: the root of the view has no limit files; a file exists only with its kernel file" {
-        [ -z "$(ls "$M/limits")" ] || [ -n "$(ls "$T" | grep '\.max$')" ]
-        for f in cpu memory pids io cpus; do
-                [ -e "$M/web/limits/$f" ] && [ ! -e "$T/web/$(case $f in cpu) echo cpu.max;; memory) echo memory.max;; pids) echo pids.max;; io) echo io.max;; cpus) echo cpuset.cpus;; esac)" ] && return 1
-                [ "$($SYS read "$M/web/limits/$f")" = ENOENT ] || [ -e "$M/web/limits/$f" ]
+@test "limits: a file exists exactly when its kernel file does, at the top of the view and below" {
+        for d in . web; do
+                for pair in cpu:cpu.max memory:memory.max pids:pids.max io:io.max cpus:cpuset.cpus hugetlb.2M:hugetlb.2MB.max; do
+                        f=${pair%%:*} k=${pair#*:}
+                        if [ -e "$T/$d/$k" ]; then want=yes; else want=no; fi
+                        if [ -e "$M/$d/limits/$f" ]; then got=yes; else got=no; fi
+                        [ "$got" = "$want" ] || { echo "$d/limits/$f: $got, kernel file $k: $want"; return 1; }
+                        [ "$want" = yes ] || [ "$($SYS read "$M/$d/limits/$f")" = ENOENT ]
+                done
         done
         [ "$($SYS read "$M/web/limits/nosuch")" = ENOENT ]
         [ "$($SYS read "$M/web/limits/hugetlb.3M")" = ENOENT ]
