@@ -17,23 +17,27 @@
 #include "procfs.h"
 #include "util.h"
 
-static __thread bool caps_dropped;
+static __thread bool caps_dropped; /* this thread's effective set is less than the daemon's permitted one */
+static struct __user_cap_data_struct daemon_caps[2]; /* read once: the daemon never changes them */
 static dev_t own_userns_dev;
 static ino_t own_userns_ino;
 
-/* Set this thread's effective capabilities to mask & its permitted set. */
+/* Set this thread's effective capabilities to mask & the permitted set; no syscall when nothing changes. */
 static int set_effective_caps(uint64_t mask)
 {
         struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-        struct __user_cap_data_struct data[2];
+        struct __user_cap_data_struct data[2] = { daemon_caps[0], daemon_caps[1] };
+        bool dropped = false;
 
-        if (syscall(SYS_capget, &hdr, data) < 0)
-                return NEG_ERRNO();
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < 2; i++) {
                 data[i].effective = data[i].permitted & (uint32_t)(mask >> (32 * i));
+                dropped |= data[i].effective != data[i].permitted;
+        }
+        if (!dropped && !caps_dropped)
+                return 0;
         if (syscall(SYS_capset, &hdr, data) < 0)
                 return NEG_ERRNO();
-        caps_dropped = mask != UINT64_MAX;
+        caps_dropped = dropped;
         return 0;
 }
 
@@ -196,6 +200,9 @@ int caller_init(void)
                 return NEG_ERRNO();
         own_ns_dev = st.st_dev;
         own_ns_ino = st.st_ino;
+        if (syscall(SYS_capget, &(struct __user_cap_header_struct){ .version = _LINUX_CAPABILITY_VERSION_3 },
+                    daemon_caps) < 0)
+                return NEG_ERRNO();
         if (stat("/proc/self/ns/user", &st) < 0)
                 return NEG_ERRNO();
         own_userns_dev = st.st_dev;

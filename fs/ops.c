@@ -643,6 +643,24 @@ static bool ns_root_guarded(const struct caller *c, const char *cgroup, const ch
                rules_ns_root_guarded(cgroup, c->root, file, file && cgroupfs_delegatable(file));
 }
 
+/*
+ * One more file or directory open for c: 1 counted, 0 not counted (root), or
+ * -EMFILE when c holds max_files_per_uid already, so that one user holding
+ * many makes its own opens fail, never anyone else's.
+ */
+static int count_open(const struct caller *c)
+{
+        int r;
+
+        if (c->uid == 0)
+                return 0;
+        r = fdquota_take(c->uid);
+        if (r == -EMFILE)
+                log_warn("uid %u holds %u files open through the view: EMFILE", (unsigned)c->uid,
+                         fdquota_held(c->uid));
+        return r < 0 ? r : 1;
+}
+
 static void handle_free(struct handle *h)
 {
         if (h->fd >= 0)
@@ -703,13 +721,9 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         h->kind = n->kind;
         h->fd = -1;
         h->uid = caller_.uid;
-        /* One user holding many files makes its own opens fail, never anyone else's (root is not counted). */
-        r = caller_.uid == 0 ? 0 : fdquota_take(caller_.uid);
-        h->counted = r >= 0 && caller_.uid != 0;
-        if (r < 0)
-                log_warn("uid %u holds %u files open through the view: EMFILE", (unsigned)caller_.uid,
-                         fdquota_held(caller_.uid));
-        else if (n->kind == NODE_FILE) {
+        r = count_open(&caller_);
+        h->counted = r > 0;
+        if (r >= 0 && n->kind == NODE_FILE) {
                 const char *slash = strrchr(n->path, '/');
 
                 base = slash ? slash + 1 : n->path;
@@ -717,7 +731,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 r = h->cgroup ? open_kernel_file(h, &caller_, n->path, base,
                                                  fi->flags & (O_ACCMODE | O_APPEND | O_TRUNC | O_NONBLOCK))
                               : -ENOMEM;
-        } else {
+        } else if (r >= 0) {
                 r = view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh);
                 if (writing && refused_but_granted(r, &caller_, n->path, rules_grant_need(NULL)))
                         r = AS_GRANTED(&caller_, view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh));
@@ -819,11 +833,12 @@ static bool may_write_common_procs(const struct caller *c, const char *src, cons
         const struct rules_who who = { c->uid, c->gid, c->groups, c->ngroups, CALLER_PRIVILEGED(c) };
         _cleanup_free_ char *path = NULL;
         struct stat st;
+        size_t common;
 
         if (!src)
                 return CALLER_PRIVILEGED(c);
-        if (asprintf(&path, "%.*s%scgroup.procs", (int)procs_common_ancestor(src, dst), src,
-                     procs_common_ancestor(src, dst) ? "/" : "") < 0)
+        common = procs_common_ancestor(src, dst);
+        if (asprintf(&path, "%.*s%scgroup.procs", (int)common, src, common ? "/" : "") < 0)
                 return false;
         return cgroupfs_stat(path, &st) >= 0 && rules_mode_allows(&who, st.st_uid, st.st_gid, st.st_mode, W_OK);
 }
@@ -1033,15 +1048,13 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
                 return;
         }
         b->uid = caller_.uid;
-        if (caller_.uid != 0) {
-                r = fdquota_take(caller_.uid);
-                if (r < 0) {
-                        dir_free(b);
-                        fuse_reply_err(req, -r);
-                        return;
-                }
-                b->counted = true;
+        r = count_open(&caller_);
+        if (r < 0) {
+                dir_free(b);
+                fuse_reply_err(req, -r);
+                return;
         }
+        b->counted = r > 0;
         /* The listing is taken once, at opendir, as the caller: seekdir and telldir stay consistent. */
         switch (n->kind) {
         case NODE_CGROUP:
