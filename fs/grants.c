@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "grants.h"
 #include "log.h"
 #include "util.h"
@@ -147,6 +148,7 @@ void grants_refresh(void)
                         current = p;
                         pthread_rwlock_unlock(&lock);
                         policy_free(old);
+                        cache_changed(); /* what callers see changed: no cached entry holds */
                         log_info("%s: reloaded, %u grants", path, policy_count(p));
                 }
         }

@@ -197,6 +197,7 @@ int main(int argc, char *argv[])
         se = fuse_session_new(&args, &cgview_ops, sizeof(cgview_ops), NULL);
         if (!se)
                 goto out_args;
+        ops_set_session(se);
         if (fuse_set_signal_handlers(se) != 0)
                 goto out_session;
         /* SIGHUP reloads the grants instead of ending the session. */
@@ -210,7 +211,7 @@ int main(int argc, char *argv[])
         log_info("serving %s (cgroup %s) at %s", root, cgroupfs_root_cgroup(), o.mountpoint);
         /* After the fork: the thread must live in the daemon. */
         if ((r = visibility_start()) < 0) {
-                log_err("cannot start the delegation index: %s", strerror(-r));
+                log_err("cannot start the cgroupfs watcher: %s", strerror(-r));
                 goto out_unmount;
         }
 

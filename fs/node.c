@@ -1,48 +1,40 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uthash.h>
 
+#include "cache.h"
 #include "node.h"
-
-#define ROOT_ID 1 /* FUSE_ROOT_ID, without including FUSE here */
 
 struct entry {
         struct node n;
         uint64_t nlookup;
-        char *key;
-        UT_hash_handle hh_id, hh_key;
+        UT_hash_handle hh;
 };
 
-static struct entry *by_id, *by_key;
-static uint64_t next_id = ROOT_ID + 1;
+static struct entry *by_id;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void entry_free(struct entry *e)
 {
         free(e->n.path);
         free(e->n.name);
-        free(e->key);
         free(e);
 }
 
-static struct entry *entry_new(uint64_t id, uint32_t view, enum node_kind kind, const char *path,
-                               const char *name, const struct view_file *vf)
+static struct entry *entry_new(uint64_t id, enum node_kind kind, const char *path, const char *name,
+                               const struct view_file *vf)
 {
         struct entry *e = calloc(1, sizeof(*e));
 
         if (!e)
                 return NULL;
-        e->n = (struct node){ .id = id, .kind = kind, .view = view, .vf = vf };
+        e->n = (struct node){ .id = id, .kind = kind, .vf = vf };
         e->n.path = strdup(path);
         e->n.name = name ? strdup(name) : NULL;
-        /* The kind's tag keeps a FRIENDLY "a" + "cpu" apart from a cgroup "a/cpu". */
-        if (asprintf(&e->key, "%u:%d:%s/%s", view, (int)kind, path, name ? name : "") < 0)
-                e->key = NULL;
-        if (!e->n.path || (name && !e->n.name) || !e->key) {
+        if (!e->n.path || (name && !e->n.name)) {
                 entry_free(e);
                 return NULL;
         }
@@ -51,57 +43,65 @@ static struct entry *entry_new(uint64_t id, uint32_t view, enum node_kind kind, 
 
 int node_init(void)
 {
-        struct entry *root = entry_new(ROOT_ID, 0, NODE_CGROUP, "", NULL, NULL);
+        struct entry *root = entry_new(CACHE_ROOT_ID, NODE_CGROUP, "", NULL, NULL);
 
         if (!root)
                 return -ENOMEM;
         root->nlookup = 1; /* never forgotten */
-        HASH_ADD(hh_id, by_id, n.id, sizeof(uint64_t), root);
-        HASH_ADD_KEYPTR(hh_key, by_key, root->key, strlen(root->key), root);
+        HASH_ADD(hh, by_id, n.id, sizeof(uint64_t), root);
         return 0;
 }
 
-struct node *node_ref(uint32_t view, enum node_kind kind, const char *path, const char *name,
+struct node *node_ref(uint64_t id, enum node_kind kind, const char *path, const char *name,
                       const struct view_file *vf)
 {
-        struct entry *e, *found;
+        struct entry *e;
 
-        /* Built outside the lock; thrown away if the node already exists. */
-        e = entry_new(0, view, kind, path, name, vf);
-        if (!e)
+        pthread_mutex_lock(&lock);
+        HASH_FIND(hh, by_id, &id, sizeof(id), e);
+        if (e) {
+                e->nlookup++;
+                pthread_mutex_unlock(&lock);
+                return &e->n;
+        }
+        pthread_mutex_unlock(&lock);
+        /* Built outside the lock; thrown away if another thread made the node meanwhile. */
+        struct entry *made = entry_new(id, kind, path, name, vf), *found;
+
+        if (!made)
                 return NULL;
         pthread_mutex_lock(&lock);
-        HASH_FIND(hh_key, by_key, e->key, strlen(e->key), found);
+        HASH_FIND(hh, by_id, &id, sizeof(id), found);
         if (found) {
                 found->nlookup++;
                 pthread_mutex_unlock(&lock);
-                entry_free(e);
+                entry_free(made);
                 return &found->n;
         }
-        e->n.id = next_id++;
-        e->nlookup = 1;
-        HASH_ADD(hh_id, by_id, n.id, sizeof(uint64_t), e);
-        HASH_ADD_KEYPTR(hh_key, by_key, e->key, strlen(e->key), e);
+        made->nlookup = 1;
+        HASH_ADD(hh, by_id, n.id, sizeof(uint64_t), made);
         pthread_mutex_unlock(&lock);
-        return &e->n;
+        cache_slot_ref(cache_id_slot(id), 1);
+        return &made->n;
 }
 
 void node_forget(uint64_t id, uint64_t n)
 {
         struct entry *e;
 
-        if (id == ROOT_ID)
+        if (id == CACHE_ROOT_ID)
                 return;
         pthread_mutex_lock(&lock);
-        HASH_FIND(hh_id, by_id, &id, sizeof(id), e);
-        if (e && (e->nlookup -= n < e->nlookup ? n : e->nlookup) == 0) {
-                HASH_DELETE(hh_id, by_id, e);
-                HASH_DELETE(hh_key, by_key, e);
-        } else
+        HASH_FIND(hh, by_id, &id, sizeof(id), e);
+        if (e && (e->nlookup -= n < e->nlookup ? n : e->nlookup) == 0)
+                HASH_DELETE(hh, by_id, e);
+        else
                 e = NULL;
         pthread_mutex_unlock(&lock);
-        if (e)
+        if (e) {
+                cache_slot_ref(cache_id_slot(id), -1);
                 entry_free(e);
+        }
 }
 
 struct node *node_get(uint64_t id)
@@ -109,9 +109,16 @@ struct node *node_get(uint64_t id)
         struct entry *e;
 
         pthread_mutex_lock(&lock);
-        HASH_FIND(hh_id, by_id, &id, sizeof(id), e);
+        HASH_FIND(hh, by_id, &id, sizeof(id), e);
         pthread_mutex_unlock(&lock);
         return e ? &e->n : NULL;
+}
+
+size_t node_set_size(uint64_t id, size_t size)
+{
+        struct node *n = node_get(id);
+
+        return n ? __atomic_exchange_n(&n->size, size, __ATOMIC_RELAXED) : 0;
 }
 
 unsigned node_count(void)
@@ -119,7 +126,7 @@ unsigned node_count(void)
         unsigned n;
 
         pthread_mutex_lock(&lock);
-        n = HASH_CNT(hh_id, by_id);
+        n = HASH_CNT(hh, by_id);
         pthread_mutex_unlock(&lock);
         return n;
 }

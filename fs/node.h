@@ -1,14 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * node: the inode table. One node per (view, path) that the kernel holds a
- * lookup reference on, keyed two ways in uthash: by node id (what FUSE
- * sends) and by key (so that a name looked up twice is the same inode).
- *
- * The key carries the view (SPEC 5.3: callers in different cgroup
- * namespaces see different trees under the same names, and a directory
- * inode may have only one dentry): view 0 is the served root, seen by every
- * caller in the daemon's cgroup namespace; each other namespace root has an
- * id of its own (caller_locate), shared by the namespaces rooted there.
+ * node: the inode table. One node per id that the kernel holds a lookup
+ * reference on, in uthash by id. Ids are made from the caller's class and
+ * what the kernel says of the object (cache.h), so a name looked up twice
+ * by one class is the same node, and by two classes two nodes (SPEC 5.3: a
+ * directory inode may have only one dentry).
  *
  * Node paths are relative to the served cgroup root. The names "limits",
  * "stats" and "self" are reserved, so "a/limits/cpu" can never also be a
@@ -33,16 +29,21 @@ enum node_kind {
 struct node {
         uint64_t id;
         enum node_kind kind;
-        uint32_t view;
         const struct view_file *vf; /* NODE_FRIENDLY */
         char *path;
         char *name;                 /* NODE_FRIENDLY: its name in limits/ or stats/ */
+        size_t size;                /* files: the length of the value last pushed into the page cache */
 };
 
 int node_init(void);
 
-/* A node, with one lookup reference more; created if needed. Returns NULL on ENOMEM. */
-struct node *node_ref(uint32_t view, enum node_kind kind, const char *path, const char *name,
+/*
+ * The node of id, with one lookup reference more; created if needed. NULL
+ * on ENOMEM. A node keeps the path it was made with: a cgroup renamed on
+ * cgroupfs makes every class stale (cache.h), so its new name gets new ids,
+ * and a node of the old one answers ENOENT where it is still held.
+ */
+struct node *node_ref(uint64_t id, enum node_kind kind, const char *path, const char *name,
                       const struct view_file *vf);
 
 /* Drop n lookup references (FUSE forget); frees the node at zero. */
@@ -50,5 +51,8 @@ void node_forget(uint64_t id, uint64_t n);
 
 /* The node of an id the kernel holds a reference on, or NULL. */
 struct node *node_get(uint64_t id);
+
+/* Set the length of the value last pushed into the page cache; returns the previous one. */
+size_t node_set_size(uint64_t id, size_t size);
 
 unsigned node_count(void);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
+#include "cache.h"
 #include "caller.h"
 #include "cgroupfs.h"
 #include "fdquota.h"
@@ -25,12 +26,70 @@
 #include "visibility.h"
 
 /*
- * Nothing is cached by the kernel yet: every lookup and getattr comes here,
- * so no caller is answered from what another caller looked up (SPEC 5.2),
- * and the top of the mount is each caller's own view root (SPEC 5.3).
+ * What the kernel may keep (cache.h): entries and attributes made in the
+ * caller's own class's current slot, for as long as nothing changes (an
+ * inotify event makes every class stale); the children of the top of the
+ * mount are looked up on every walk, so that a walk goes on in the
+ * walker's own class. Values: pushed into the page cache at every open.
  */
-#define ENTRY_TIMEOUT 0.0
-#define ATTR_TIMEOUT 0.0
+#define CACHED 86400.0
+#define TOP_ENTRY_TIMEOUT 0.0
+
+/* A value longer than this is read through direct I/O rather than pushed into the page cache at open. */
+#define STORE_MAX (64 * 1024)
+
+static struct fuse_session *session;
+
+void ops_set_session(struct fuse_session *se)
+{
+        session = se;
+}
+
+/* ---- request counters, read as the xattr trusted.cgview.requests of the top (CAP_SYS_ADMIN) ---- */
+
+#define REQUESTS(X)                                                                                         \
+        X(LOOKUP, "lookup") X(FORGET, "forget") X(GETATTR, "getattr") X(SETATTR, "setattr")                 \
+        X(READLINK, "readlink") X(MKNOD, "mknod") X(MKDIR, "mkdir") X(UNLINK, "unlink") X(RMDIR, "rmdir")   \
+        X(SYMLINK, "symlink") X(RENAME, "rename") X(LINK, "link") X(CREATE, "create") X(OPEN, "open")      \
+        X(READ, "read") X(WRITE, "write") X(FLUSH, "flush") X(RELEASE, "release") X(OPENDIR, "opendir")    \
+        X(READDIR, "readdir") X(RELEASEDIR, "releasedir") X(STATFS, "statfs") X(ACCESS, "access")          \
+        X(SETXATTR, "setxattr") X(GETXATTR, "getxattr") X(LISTXATTR, "listxattr")                         \
+        X(REMOVEXATTR, "removexattr") X(STORE, "notify_store")
+
+#define REQ_ENUM(e, s) REQ_##e,
+#define REQ_NAME(e, s) s,
+enum { REQUESTS(REQ_ENUM) REQ__MAX };
+static const char *const req_names[] = { REQUESTS(REQ_NAME) };
+static uint64_t req_count[REQ__MAX];
+static unsigned handles_open; /* files and directories open through the view */
+
+#define COUNT(e) __atomic_fetch_add(&req_count[REQ_##e], 1, __ATOMIC_RELAXED)
+
+#define COUNTERS_XATTR "trusted.cgview.requests"
+
+/* "name count" lines, then gauges; the length, or -ERANGE when n is short (n 0: the length needed). */
+static int counters_text(char *buf, size_t n)
+{
+        char text[2048];
+        struct cache_stats cs;
+        size_t len = 0;
+
+        for (int i = 0; i < REQ__MAX; i++)
+                len += (size_t)snprintf(text + len, sizeof(text) - len, "%s %llu\n", req_names[i],
+                                        (unsigned long long)__atomic_load_n(&req_count[i], __ATOMIC_RELAXED));
+        cache_stats(&cs);
+        len += (size_t)snprintf(text + len, sizeof(text) - len,
+                                "nodes %u\nclasses %u\nslots %u\nepoch %u\nhandles %u\n", node_count(), cs.classes,
+                                cs.slots_used, cs.epoch, __atomic_load_n(&handles_open, __ATOMIC_RELAXED));
+        if (len >= sizeof(text))
+                return -EIO;
+        if (n == 0)
+                return (int)len;
+        if (n < len)
+                return -ERANGE;
+        memcpy(buf, text, len);
+        return (int)len;
+}
 
 /*
  * The longest name FUSE carries (the kernel's FUSE_NAME_MAX): cgroupfs takes
@@ -50,8 +109,9 @@ struct handle {
         const char *pids;        /* NODE_FILE: "cgroup.procs" or "cgroup.threads", else NULL */
         struct pidns ns;         /* pids: the opener's PID namespace, for reads */
         bool granted;            /* opened by grant: moves are checked against it at write */
+        bool cached;             /* its value was pushed into the page cache at open: reads serve that value */
         struct caller *opener;   /* pids: who opened it, for the checks of a move */
-        char *text;              /* pids in a foreign PID namespace: the translated list */
+        char *text;              /* the value read at open (cached), or pids translated for a foreign PID namespace */
         size_t len;
         struct view_handle *vh;  /* NODE_FRIENDLY */
 };
@@ -175,41 +235,99 @@ static int self_target(const struct caller *c, char *buf, size_t n)
         return r < 0 || (size_t)r >= n ? -ENAMETOOLONG : 0;
 }
 
-static int node_attr(const struct node *n, const struct caller *c, struct stat *st)
+/* The attributes of what kind, path, name and vf name, for caller c; st_ino the kernel's. */
+static int entry_attr(enum node_kind kind, const char *path, const char *name, const struct view_file *vf,
+                      const struct caller *c, struct stat *st)
 {
         char target[PATH_MAX];
         int r;
 
-        switch (n->kind) {
+        switch (kind) {
         case NODE_CGROUP:
         case NODE_FILE:
-                r = cgroupfs_stat(n->path, st);
-                break;
+                return cgroupfs_stat(path, st);
         case NODE_LIMITS:
         case NODE_STATS:
-                r = cgroupfs_stat(n->path, st);
+                r = cgroupfs_stat(path, st);
                 st->st_mode = S_IFDIR | 0555;
                 st->st_nlink = 2;
-                break;
+                return r;
         case NODE_FRIENDLY:
-                r = view_stat(n->vf, n->path, n->name, st);
-                break;
+                return view_stat(vf, path, name, st);
         case NODE_SELF:
-                if ((r = cgroupfs_stat(n->path, st)) < 0 || (r = self_target(c, target, sizeof(target))) < 0)
-                        break;
+                if ((r = cgroupfs_stat(path, st)) < 0 || (r = self_target(c, target, sizeof(target))) < 0)
+                        return r;
                 st->st_mode = S_IFLNK | 0777;
                 st->st_nlink = 1;
                 st->st_uid = 0;
                 st->st_gid = 0;
                 st->st_size = (off_t)strlen(target);
-                break;
-        default:
-                r = -EIO;
+                return 0;
         }
-        if (r >= 0)
-                st->st_ino = n->id;
-        return r;
+        return -EIO;
 }
+
+/*
+ * A node's attributes as the kernel gets them: its id for inode number, and
+ * for a file the length of the value in the page cache (cgroupfs says 0),
+ * so that the kernel reads what was pushed there and no further.
+ */
+static int node_attr(const struct node *n, const struct caller *c, struct stat *st)
+{
+        int r = entry_attr(n->kind, n->path, n->name, n->vf, c, st);
+
+        if (r < 0)
+                return r;
+        st->st_ino = n->id;
+        if (n->kind == NODE_FILE || n->kind == NODE_FRIENDLY)
+                st->st_size = (off_t)__atomic_load_n(&n->size, __ATOMIC_RELAXED);
+        return 0;
+}
+
+/* The kind byte of a node id (cache.h). */
+static uint8_t id_kind(enum node_kind kind, const struct view_file *vf)
+{
+        switch (kind) {
+        case NODE_LIMITS:
+                return CACHE_KIND_LIMITS;
+        case NODE_STATS:
+                return CACHE_KIND_STATS;
+        case NODE_SELF:
+                return CACHE_KIND_SELF;
+        case NODE_FRIENDLY:
+                return (uint8_t)(CACHE_KIND_FRIENDLY | view_file_index(vf));
+        default:
+                return CACHE_KIND_KERNFS;
+        }
+}
+
+/*
+ * The name of c's class (cache.h): its view root and PID namespace, and,
+ * unless it sees everything, its uid, groups and own cgroup. Acting as c;
+ * -errno when a fact cannot be read (c is gone).
+ */
+static int class_key(const struct caller *c, char *buf, size_t n)
+{
+        struct pidns ns = { 0 };
+        char own[PATH_MAX];
+        size_t len;
+        int r;
+
+        if (c->pid_levels > 1 && (r = AS_DAEMON(c, pidns_of(c->pid, c->pid_levels, &ns))) < 0)
+                return r;
+        len = (size_t)snprintf(buf, n, "v%u:p%llu:", c->view, (unsigned long long)ns.ino);
+        if (visibility_all(c))
+                return snprintf(buf + len, n - len, "all") < (int)(n - len) ? 0 : -ENAMETOOLONG;
+        if ((r = caller_cgroup(c->pid, own, sizeof(own))) < 0 && r != -ENOENT)
+                return r;
+        len += (size_t)snprintf(buf + len, n - len, "u%u:g%u:c%s:G", (unsigned)c->uid, (unsigned)c->gid,
+                                r < 0 ? "/.." : own);
+        for (int i = 0; i < c->ngroups && len < n; i++)
+                len += (size_t)snprintf(buf + len, n - len, "%u,", (unsigned)c->groups[i]);
+        return len < n ? 0 : -ENAMETOOLONG;
+}
+
+#define CLASS_KEY_MAX (PATH_MAX + 64 + CALLER_MAX_GROUPS * 11)
 
 /* What name means in directory p, as a node to reference. */
 /* ret_st: the kernel's attributes when the name is a real entry (st_mode 0 otherwise), so that a lookup stats it once. */
@@ -285,51 +403,84 @@ static int resolve_child(const struct node *p, const struct caller *c, const cha
         return -ENOENT;
 }
 
-/* Look name up in parent and reply with an entry; the reply owns one lookup reference. */
+/*
+ * Look name up in parent and reply with an entry; the reply owns one lookup
+ * reference. The node's slot: the caller's class's at the top of the
+ * mount, the parent's below (the kernel hangs the entry under the parent);
+ * kept by the kernel only where that is the caller's class's current slot.
+ */
 static void reply_child(fuse_req_t req, const struct caller *c, const struct node *p, const char *name)
 {
-        struct fuse_entry_param e = { .entry_timeout = ENTRY_TIMEOUT, .attr_timeout = ATTR_TIMEOUT };
-        _cleanup_free_ char *path = NULL;
+        struct fuse_entry_param e = { 0 };
+        _cleanup_free_ char *path = NULL, *key = malloc(CLASS_KEY_MAX);
         const struct view_file *vf = NULL;
         struct stat st = { 0 };
         enum node_kind kind;
+        bool cacheable;
+        uint16_t slot;
         struct node *n;
         int r;
 
-        r = resolve_child(p, c, name, &kind, &path, &vf, &st);
+        r = key ? class_key(c, key, CLASS_KEY_MAX) : -ENOMEM;
+        if (r >= 0)
+                r = resolve_child(p, c, name, &kind, &path, &vf, &st);
+        if (r >= 0 && !st.st_mode)
+                r = entry_attr(kind, path, name, vf, c, &st);
         if (r < 0) {
                 fuse_reply_err(req, -r);
                 return;
         }
-        n = node_ref(c->view, kind, path, kind == NODE_FRIENDLY ? name : NULL, vf);
+        if (is_view_root(p)) {
+                /* Every change made before this walk began is known before its slot is chosen. */
+                visibility_sync();
+                slot = cache_class_slot(key, &cacheable);
+        } else {
+                slot = cache_id_slot(p->id);
+                cacheable = cache_slot_current(slot, key);
+        }
+        n = node_ref(cache_id(slot, id_kind(kind, vf), (uint64_t)st.st_ino), kind, path,
+                     kind == NODE_FRIENDLY ? name : NULL, vf);
         if (!n) {
                 fuse_reply_err(req, ENOMEM);
                 return;
         }
-        if (st.st_mode) {
-                e.attr = st;
-                e.attr.st_ino = n->id;
-                r = 0;
-        } else
-                r = node_attr(n, c, &e.attr);
-        if (r < 0) {
-                node_forget(n->id, 1);
-                fuse_reply_err(req, -r);
-                return;
-        }
         e.ino = n->id;
+        e.generation = (uint64_t)st.st_ino >> 32; /* kernfs: a reused ino has a new generation */
+        e.attr = st;
+        e.attr.st_ino = n->id;
+        if (kind == NODE_FILE || kind == NODE_FRIENDLY)
+                e.attr.st_size = (off_t)__atomic_load_n(&n->size, __ATOMIC_RELAXED);
+        e.entry_timeout = cacheable && !is_view_root(p) ? CACHED : TOP_ENTRY_TIMEOUT;
+        /* self's attributes are the caller's own (its target's length). */
+        e.attr_timeout = cacheable && kind != NODE_SELF ? CACHED : 0.0;
         if (fuse_reply_entry(req, &e) != 0)
                 node_forget(n->id, 1);
+}
+
+/* Does c see the cgroup node n is of (for a file, its cgroup)? */
+static bool node_visible(const struct node *n, const struct caller *c)
+{
+        _cleanup_free_ char *cg = NULL;
+        const char *slash;
+
+        if (n->kind != NODE_FILE)
+                return visibility_cgroup(c, n->path);
+        slash = strrchr(n->path, '/');
+        cg = strndup(n->path, slash ? (size_t)(slash - n->path) : 0);
+        return cg && visibility_cgroup(c, cg);
 }
 
 /*
  * The node of ino as the caller reaches it, in a copy whose path is the
  * caller's: the top of the mount is the root of its view (SPEC 5.3), and a
- * node outside that view is not there for it. NULL after a reply.
+ * node outside that view is not there for it. A node of another class (a
+ * directory another caller walked into and handed on) answers only what c
+ * itself may see. NULL after a reply.
  */
 static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct caller *c, struct node *copy)
 {
         struct node *n = node_get(ino);
+        char key[CLASS_KEY_MAX];
 
         if (!n) {
                 fuse_reply_err(req, ESTALE);
@@ -338,7 +489,10 @@ static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct ca
         *copy = *n;
         if (c->in_view && ino == FUSE_ROOT_ID)
                 copy->path = (char *)c->root;
-        else if (!c->in_view || !path_within(n->path, c->root)) {
+        else if (!c->in_view || !path_within(n->path, c->root) ||
+                 (!visibility_all(c) &&
+                  (class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(ino), key)) &&
+                  !node_visible(n, c))) {
                 fuse_reply_err(req, ENOENT);
                 return NULL;
         }
@@ -387,6 +541,7 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+        COUNT(LOOKUP);
         AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
 
@@ -395,19 +550,32 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
+        COUNT(FORGET);
         node_forget(ino, nlookup);
         fuse_reply_none(req);
 }
 
 static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets)
 {
+        COUNT(FORGET);
         for (size_t i = 0; i < count; i++)
                 node_forget(forgets[i].ino, forgets[i].nlookup);
         fuse_reply_none(req);
 }
 
+/* How long the kernel may keep n's attributes for c: while nothing changes, in c's class's current slot. */
+static double attr_timeout(const struct node *n, const struct caller *c)
+{
+        char key[CLASS_KEY_MAX];
+
+        if (is_view_root(n) || n->kind == NODE_SELF || class_key(c, key, sizeof(key)) < 0)
+                return 0.0;
+        return cache_slot_current(cache_id_slot(n->id), key) ? CACHED : 0.0;
+}
+
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+        COUNT(GETATTR);
         AS_CALLER(req);
         struct stat st;
         int r;
@@ -419,7 +587,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
                 if (r < 0)
                         fuse_reply_err(req, -r);
                 else
-                        fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+                        fuse_reply_attr(req, &st, 0.0);
                 return;
         }
         struct node *n = NODE_OR_REPLY(req, ino);
@@ -428,11 +596,12 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         if (r < 0)
                 fuse_reply_err(req, -r);
         else
-                fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+                fuse_reply_attr(req, &st, attr_timeout(n, &caller_));
 }
 
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set, struct fuse_file_info *fi)
 {
+        COUNT(SETATTR);
         AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         struct stat st;
@@ -474,11 +643,12 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
         if (r < 0)
                 fuse_reply_err(req, -r);
         else
-                fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+                fuse_reply_attr(req, &st, 0.0); /* changed: the watcher makes the class stale */
 }
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
+        COUNT(READLINK);
         AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         char target[PATH_MAX];
@@ -497,6 +667,7 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 
 static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
+        COUNT(MKDIR);
         AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
         _cleanup_free_ char *path = NULL;
@@ -526,6 +697,7 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
 
 static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+        COUNT(RMDIR);
         AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
         _cleanup_free_ char *path = NULL;
@@ -544,6 +716,7 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+        COUNT(UNLINK);
         AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
         _cleanup_free_ char *path = NULL;
@@ -558,6 +731,7 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
                       const char *newname, unsigned int flags)
 {
+        COUNT(RENAME);
         AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent), *np = NODE_OR_REPLY(req, newparent);
         _cleanup_free_ char *from = NULL, *to = NULL;
@@ -582,6 +756,7 @@ static void reply_created(fuse_req_t req, const struct caller *c, const struct n
 
 static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
 {
+        COUNT(LINK);
         AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino), *np = NODE_OR_REPLY(req, newparent);
         _cleanup_free_ char *to = NULL;
@@ -595,6 +770,7 @@ static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const 
 
 static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
 {
+        COUNT(SYMLINK);
         AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
         _cleanup_free_ char *path = NULL;
@@ -608,6 +784,7 @@ static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, cons
 
 static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
 {
+        COUNT(MKNOD);
         AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
         _cleanup_free_ char *path = NULL;
@@ -621,6 +798,7 @@ static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
 
 static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, struct fuse_file_info *fi)
 {
+        COUNT(CREATE);
         AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
         _cleanup_free_ char *path = NULL;
@@ -699,8 +877,73 @@ static int open_kernel_file(struct handle *h, const struct caller *c, const char
         return AS_DAEMON(c, pidns_of(c->pid, c->pid_levels, &h->ns));
 }
 
+static pid_t to_local(void *userdata, pid_t global)
+{
+        return pidns_to_local(userdata, global);
+}
+
+/* cgroup.procs as a caller in a PID namespace sees it: its numbers, the invisible left out. */
+static int translate_pids(struct handle *h)
+{
+        _cleanup_free_ char *raw = NULL;
+        size_t len;
+        char *out;
+        int r = cgroupfs_read_fd(h->fd, &raw, &len);
+
+        if (r < 0)
+                return r;
+        r = procs_translate(raw, len, to_local, &h->ns, &out, &len);
+        if (r < 0)
+                return r;
+        free(h->text);
+        h->text = out;
+        h->len = len;
+        return 0;
+}
+
+/*
+ * Read h's value now and push it into the page cache of ino, so that the
+ * reads of this open cost no request and show the value as of the open, as
+ * cgroupfs shows each open file its own. The kernel reads no further than
+ * the length its attributes say: node_attr gives the length pushed last,
+ * and a value shorter than the one before makes the kernel ask again.
+ * Only into an inode of the caller's own class: callers of another (a PID
+ * namespace) may read the same inode. Negative: read through direct I/O.
+ */
+static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
+{
+        char key[CLASS_KEY_MAX];
+        struct fuse_bufvec bv = FUSE_BUFVEC_INIT(0);
+        const char *text;
+        size_t len;
+        int r;
+
+        if (!session || class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(ino), key))
+                return -EXDEV;
+        if (h->kind == NODE_FILE) {
+                r = h->pids && h->ns.level > 0 ? translate_pids(h) : cgroupfs_read_fd(h->fd, &h->text, &h->len);
+                text = h->text;
+                len = h->len;
+        } else {
+                r = view_read(h->vh);
+                text = h->vh->text;
+                len = h->vh->len;
+        }
+        if (r < 0)
+                return r;
+        if (len > STORE_MAX)
+                return -EFBIG;
+        if (len < node_set_size(ino, len))
+                fuse_lowlevel_notify_inval_inode(session, ino, -1, 0); /* attributes only: no page lock taken */
+        bv.buf[0].size = len;
+        bv.buf[0].mem = (void *)text;
+        COUNT(STORE);
+        return fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+        COUNT(OPEN);
         AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         bool writing = (fi->flags & O_ACCMODE) != O_RDONLY;
@@ -744,40 +987,25 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 fuse_reply_err(req, -r);
                 return;
         }
-        /* Kernel files report size 0 and change behind our back: no page cache. */
-        fi->direct_io = 1;
+        /* Written files go straight through; a value read is pushed into the page cache now (push_value). */
+        fi->noflush = 1;
+        if (!writing && push_value(ino, h, &caller_) >= 0) {
+                h->cached = true;
+                fi->keep_cache = 1;
+        } else {
+                fi->direct_io = 1;
+        }
         fi->fh = (uint64_t)(uintptr_t)h;
-        if (fuse_reply_open(req, fi) != 0)
+        __atomic_fetch_add(&handles_open, 1, __ATOMIC_RELAXED);
+        if (fuse_reply_open(req, fi) != 0) {
                 handle_free(h);
+                __atomic_fetch_sub(&handles_open, 1, __ATOMIC_RELAXED);
+        }
 }
 
 static struct handle *handle_of(struct fuse_file_info *fi)
 {
         return (struct handle *)(uintptr_t)fi->fh;
-}
-
-static pid_t to_local(void *userdata, pid_t global)
-{
-        return pidns_to_local(userdata, global);
-}
-
-/* cgroup.procs as a caller in a PID namespace sees it: its numbers, the invisible left out. */
-static int translate_pids(struct handle *h)
-{
-        _cleanup_free_ char *raw = NULL;
-        size_t len;
-        char *out;
-        int r = cgroupfs_read_fd(h->fd, &raw, &len);
-
-        if (r < 0)
-                return r;
-        r = procs_translate(raw, len, to_local, &h->ns, &out, &len);
-        if (r < 0)
-                return r;
-        free(h->text);
-        h->text = out;
-        h->len = len;
-        return 0;
 }
 
 /* A slice of a value made at offset 0. */
@@ -791,10 +1019,19 @@ static void reply_slice(fuse_req_t req, const char *text, size_t len, size_t siz
 
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
+        COUNT(READ);
         struct handle *h = handle_of(fi);
         _cleanup_free_ char *buf = NULL;
         ssize_t r;
 
+        /* The page cache lost what push_value put there (pressure, a shorter value): the same value again. */
+        if (h->cached) {
+                if (h->kind == NODE_FILE)
+                        reply_slice(req, h->text, h->len, size, off);
+                else
+                        reply_slice(req, h->vh->text, h->vh->len, size, off);
+                return;
+        }
         /* Reads use the descriptors opened as the caller; no credentials to switch. */
         if (h->kind == NODE_FILE && !(h->pids && h->ns.level > 0)) {
                 buf = malloc(size ? size : 1);
@@ -905,6 +1142,7 @@ static int pid_to_move(pid_t writer, const struct handle *h, const char *buf, si
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
                      struct fuse_file_info *fi)
 {
+        COUNT(WRITE);
         AS_CALLER(req);
         struct handle *h = handle_of(fi);
         char value[16];
@@ -932,17 +1170,20 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 
 static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+        COUNT(FLUSH);
         fuse_reply_err(req, 0);
 }
 
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+        COUNT(RELEASE);
         struct handle *h = handle_of(fi);
 
         /* The kernel sends release after the last request on the file; wait for a straggler anyway. */
         pthread_mutex_lock(&h->lock);
         pthread_mutex_unlock(&h->lock);
         handle_free(h);
+        __atomic_fetch_sub(&handles_open, 1, __ATOMIC_RELAXED);
         fuse_reply_err(req, 0);
 }
 
@@ -1037,6 +1278,7 @@ static int list_cgroup(struct dir_buf *b, const struct node *n, const struct cal
 
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+        COUNT(OPENDIR);
         AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         struct dir_buf *b;
@@ -1079,12 +1321,16 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
                 return;
         }
         fi->fh = (uint64_t)(uintptr_t)b;
-        if (fuse_reply_open(req, fi) != 0)
+        __atomic_fetch_add(&handles_open, 1, __ATOMIC_RELAXED);
+        if (fuse_reply_open(req, fi) != 0) {
                 dir_free(b);
+                __atomic_fetch_sub(&handles_open, 1, __ATOMIC_RELAXED);
+        }
 }
 
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
+        COUNT(READDIR);
         struct dir_buf *b = (struct dir_buf *)(uintptr_t)fi->fh;
         _cleanup_free_ char *buf = malloc(size);
         size_t len = 0;
@@ -1107,12 +1353,15 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
 
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+        COUNT(RELEASEDIR);
         dir_free((struct dir_buf *)(uintptr_t)fi->fh);
+        __atomic_fetch_sub(&handles_open, 1, __ATOMIC_RELAXED);
         fuse_reply_err(req, 0);
 }
 
 static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 {
+        COUNT(STATFS);
         struct statvfs st;
         int r = cgroupfs_statfs(&st);
 
@@ -1124,6 +1373,7 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 
 static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
+        COUNT(ACCESS);
         AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         struct stat st;
@@ -1154,6 +1404,7 @@ static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 /* Extended attributes: the kernel's, on real entries only. */
 static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size, int flags)
 {
+        COUNT(SETXATTR);
         AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         int r;
@@ -1175,6 +1426,15 @@ static void reply_xattr(fuse_req_t req, size_t size, const char *buf, int r)
 
 static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
+        COUNT(GETXATTR);
+        /* The kernel sends trusted.* names only for callers with CAP_SYS_ADMIN. */
+        if (ino == FUSE_ROOT_ID && !strcmp(name, COUNTERS_XATTR)) {
+                char text[2048];
+                int r = counters_text(size ? text : NULL, size ? sizeof(text) < size ? sizeof(text) : size : 0);
+
+                reply_xattr(req, size, text, r);
+                return;
+        }
         AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         _cleanup_free_ char *buf = size ? malloc(size) : NULL;
@@ -1191,6 +1451,7 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
 
 static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
+        COUNT(LISTXATTR);
         AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         _cleanup_free_ char *buf = size ? malloc(size) : NULL;
@@ -1207,6 +1468,7 @@ static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 
 static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
+        COUNT(REMOVEXATTR);
         AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
         int r;

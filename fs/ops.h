@@ -6,3 +6,6 @@
 #include <fuse_lowlevel.h>
 
 extern const struct fuse_lowlevel_ops cgview_ops;
+
+/* The session the operations push values and invalidations into (fuse_lowlevel_notify_*). */
+void ops_set_session(struct fuse_session *se);

@@ -488,6 +488,12 @@ static const struct view_file files[] = {
 static const struct view_file hugetlb =
         LIMIT_VALUE(HUGETLB_PREFIX, NULL, NULL, pick_bytes, units_format_size, write_hugetlb);
 
+unsigned view_file_index(const struct view_file *vf)
+{
+        _Static_assert(ELEMENTSOF(files) < 0x7f, "friendly file indexes fit 7 bits");
+        return vf == &hugetlb ? (unsigned)ELEMENTSOF(files) : (unsigned)(vf - files);
+}
+
 /* The kernel file behind file[i] of vf for cgroup ("a/b/memory.max"); NULL if none. */
 static char *backing_path(const struct view_file *vf, const char *cgroup, const char *name, int i)
 {

@@ -50,3 +50,6 @@ int view_write(struct view_handle *h, const char *buf, size_t size);
 void view_close(struct view_handle *h);
 
 bool view_is_reserved(const char *name);
+
+/* A small number naming vf among the friendly files (< 0x80), for node ids. */
+unsigned view_file_index(const struct view_file *vf);

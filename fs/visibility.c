@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <uthash.h>
 
+#include "cache.h"
 #include "cgroupfs.h"
 #include "delegtree.h"
 #include "grants.h"
@@ -75,7 +76,8 @@ static bool delegated(const struct caller *c, const char *path)
  * counts as holding nothing: the way is hidden, never shown by mistake.
  */
 
-#define WATCH_MASK (IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR)
+/* IN_MODIFY: cgroup.subtree_control and cgroup.type, for the cache (files come and go in children). */
+#define WATCH_MASK (IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_ONLYDIR)
 
 struct cg {
         struct delegtree_node t; /* first: a tree node is its cg */
@@ -376,6 +378,7 @@ static void scan(struct cg *top)
 
 static void rebuild(void)
 {
+        cache_changed();
         if (ifd >= 0)
                 close(ifd); /* drops every watch at once */
         ifd = -1;
@@ -425,6 +428,10 @@ static void handle(const struct inotify_event *ev)
                 unwatch(g);
                 return;
         }
+        /* Writes are news only where they change which files exist: the rest are values (never cached). */
+        if (!(ev->mask & IN_MODIFY) ||
+            (ev->len && (!strcmp(ev->name, "cgroup.subtree_control") || !strcmp(ev->name, "cgroup.type"))))
+                cache_changed();
         if (!ev->len) {
                 if (ev->mask & IN_ATTRIB)
                         restat(g);
@@ -472,6 +479,7 @@ static void *watcher(void *arg)
         pthread_mutex_lock(&lock);
         drains_started++;
         rebuild();
+        cache_set_watched(n_inexact == 0);
         drains_done = drains_started;
         pthread_cond_broadcast(&drained);
         pthread_mutex_unlock(&lock);
@@ -497,6 +505,7 @@ static void *watcher(void *arg)
                 else if (rescan_wanted && n_inexact > 0 && root)
                         scan(root);
                 rescan_wanted = false;
+                cache_set_watched(n_inexact == 0);
                 drains_done = drains_started;
                 pthread_cond_broadcast(&drained);
                 pthread_mutex_unlock(&lock);
@@ -551,8 +560,6 @@ int visibility_start(void)
         pthread_t t;
         int r;
 
-        if (show_all)
-                return 0; /* no index: everyone sees everything */
         /* Test knobs: fewer watches than the kernel allows (the degraded mode), a slow thread (exactness). */
         if (max)
                 max_watches = strtoul(max, NULL, 10);
@@ -578,6 +585,20 @@ int visibility_start(void)
         running = true;
         pthread_mutex_unlock(&lock);
         return 0;
+}
+
+void visibility_sync(void)
+{
+        pthread_mutex_lock(&lock);
+        /* Nothing is cached while a cgroup is not watched: no need to wait for a rescan then. */
+        if (running && n_inexact == 0)
+                catch_up();
+        pthread_mutex_unlock(&lock);
+}
+
+bool visibility_all(const struct caller *c)
+{
+        return show_all || c->uid == 0;
 }
 
 bool visibility_subtree(const struct caller *c, const char *path)

@@ -17,6 +17,9 @@
 
 void visibility_set_all(bool all);
 
+/* Does c see every cgroup of its view (root, or visibility=all)? */
+bool visibility_all(const struct caller *c);
+
 /* May c see the cgroup at path (relative to the served root, within c->root)? */
 bool visibility_cgroup(const struct caller *c, const char *path);
 
@@ -25,7 +28,10 @@ bool visibility_subtree(const struct caller *c, const char *path);
 
 /*
  * Start the thread that indexes delegations (the way down to them) and
- * follows every change on cgroupfs by inotify, with the daemon's rights.
+ * follows every change on cgroupfs by inotify, with the daemon's rights; it
+ * also tells the cache (cache.h) of every change a cached entry may show:
+ * a cgroup made, removed or renamed, a chown or chmod, cgroup.subtree_control
+ * or cgroup.type written, and whether every cgroup is watched.
  * Call once, after the daemon has forked (fuse_daemonize), before serving.
  *
  * Two environment variables exist for the tests alone:
@@ -35,4 +41,7 @@ bool visibility_subtree(const struct caller *c, const char *path);
  * test shows answers do not depend on the thread being quick.
  */
 int visibility_start(void);
+
+/* Make the index and the cache hold every change made on cgroupfs before now. */
+void visibility_sync(void);
 

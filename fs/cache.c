@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "cache.h"
+
+/*
+ * The class table. A class is made on first use and lives as long as the
+ * daemon (a caller's class is its view, PID namespace, uid, groups and own
+ * cgroup: as many as distinct such callers ever came). Each slot belongs to
+ * at most one class; a class has one current slot and may have retired ones
+ * that the kernel still holds nodes of (a directory open, a working
+ * directory). Slot CACHE_SLOTS - 1 is shared, never cached: the fallback
+ * when slots run out.
+ */
+#define UNCACHED_SLOT (CACHE_SLOTS - 1)
+#define MAX_CLASSES 32768
+
+struct class {
+        uint16_t slot;  /* current */
+        uint32_t epoch; /* of the current slot: stale when the global epoch moved on */
+        UT_hash_handle hh;
+        char key[];
+};
+
+struct slot {
+        struct class *class; /* NULL: free */
+        uint32_t nodes;      /* nodes the kernel holds in it */
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct class *classes;
+static unsigned n_classes;
+static struct slot slots[CACHE_SLOTS];
+static unsigned slots_used;
+static uint16_t next_free = 1;
+static uint32_t epoch = 1;
+static bool watched = true;
+
+uint64_t cache_id(uint16_t slot, uint8_t kind, uint64_t kernfs_ino)
+{
+        /* kernfs on 64 bits: generation in the high half of st_ino, the ino in the low one. */
+        return (uint64_t)slot << 48 | (uint64_t)kind << 40 | ((kernfs_ino >> 32) & 0xff) << 32 |
+               (kernfs_ino & 0xffffffffu);
+}
+
+uint16_t cache_id_slot(uint64_t id)
+{
+        return (uint16_t)(id >> 48);
+}
+
+uint8_t cache_id_kind(uint64_t id)
+{
+        return (uint8_t)(id >> 40);
+}
+
+uint64_t cache_id_ino(uint64_t id)
+{
+        return id & 0xffffffffffull;
+}
+
+/* A free slot for class k, or UNCACHED_SLOT. lock held. */
+static uint16_t slot_take(struct class *k)
+{
+        for (unsigned i = 0; i < UNCACHED_SLOT - 1; i++) {
+                uint16_t s = (uint16_t)(1 + (next_free - 1 + i) % (UNCACHED_SLOT - 1));
+
+                if (!slots[s].class && !slots[s].nodes) {
+                        slots[s].class = k;
+                        slots_used++;
+                        next_free = (uint16_t)(s % (UNCACHED_SLOT - 1) + 1);
+                        return s;
+                }
+        }
+        return UNCACHED_SLOT;
+}
+
+/* A retired slot with no node left is free again. lock held. */
+static void slot_maybe_free(uint16_t s)
+{
+        struct slot *sl = &slots[s];
+
+        if (s == UNCACHED_SLOT || !sl->class || sl->nodes || sl->class->slot == s)
+                return;
+        sl->class = NULL;
+        slots_used--;
+}
+
+static struct class *class_get(const char *key)
+{
+        struct class *k;
+        size_t len = strlen(key);
+
+        HASH_FIND(hh, classes, key, len, k);
+        if (k || n_classes >= MAX_CLASSES)
+                return k;
+        k = calloc(1, sizeof(*k) + len + 1);
+        if (!k)
+                return NULL;
+        memcpy(k->key, key, len + 1);
+        k->slot = slot_take(k);
+        k->epoch = epoch;
+        HASH_ADD(hh, classes, key, len, k);
+        n_classes++;
+        return k;
+}
+
+uint16_t cache_class_slot(const char *key, bool *cacheable)
+{
+        struct class *k;
+        uint16_t s;
+
+        pthread_mutex_lock(&lock);
+        k = class_get(key);
+        if (k && (k->epoch != epoch || k->slot == UNCACHED_SLOT)) {
+                /* Stale: a new slot; the old one lives on until the kernel forgets its nodes. */
+                uint16_t old = k->slot;
+
+                k->slot = slot_take(k);
+                k->epoch = epoch;
+                slot_maybe_free(old);
+        }
+        s = k ? k->slot : UNCACHED_SLOT;
+        *cacheable = watched && s != UNCACHED_SLOT;
+        pthread_mutex_unlock(&lock);
+        return s;
+}
+
+bool cache_slot_current(uint16_t slot, const char *key)
+{
+        struct class *k;
+        bool r;
+
+        pthread_mutex_lock(&lock);
+        k = slots[slot].class;
+        r = watched && slot != UNCACHED_SLOT && k && k->slot == slot && k->epoch == epoch && !strcmp(k->key, key);
+        pthread_mutex_unlock(&lock);
+        return r;
+}
+
+bool cache_slot_of(uint16_t slot, const char *key)
+{
+        bool r;
+
+        pthread_mutex_lock(&lock);
+        r = slot != UNCACHED_SLOT && slots[slot].class && !strcmp(slots[slot].class->key, key);
+        pthread_mutex_unlock(&lock);
+        return r;
+}
+
+void cache_slot_ref(uint16_t slot, int delta)
+{
+        pthread_mutex_lock(&lock);
+        slots[slot].nodes += (uint32_t)delta;
+        slot_maybe_free(slot);
+        pthread_mutex_unlock(&lock);
+}
+
+void cache_changed(void)
+{
+        pthread_mutex_lock(&lock);
+        epoch++;
+        pthread_mutex_unlock(&lock);
+}
+
+void cache_set_watched(bool all_watched)
+{
+        pthread_mutex_lock(&lock);
+        /* Either way, what was cached may be out of date: unreported changes, or cached without a watch. */
+        if (watched != all_watched)
+                epoch++;
+        watched = all_watched;
+        pthread_mutex_unlock(&lock);
+}
+
+void cache_stats(struct cache_stats *ret)
+{
+        pthread_mutex_lock(&lock);
+        *ret = (struct cache_stats){ n_classes, slots_used, epoch };
+        pthread_mutex_unlock(&lock);
+}
