@@ -39,6 +39,7 @@
 #define STORE_MAX (64 * 1024)
 
 static struct fuse_session *session;
+static pthread_mutex_t push_locks[64] = { [0 ... 63] = PTHREAD_MUTEX_INITIALIZER };
 
 void ops_set_session(struct fuse_session *se)
 {
@@ -933,12 +934,18 @@ static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
                 return r;
         if (len > STORE_MAX)
                 return -EFBIG;
-        if (len < node_set_size(ino, len))
-                fuse_lowlevel_notify_inval_inode(session, ino, -1, 0); /* attributes only: no page lock taken */
         bv.buf[0].size = len;
         bv.buf[0].mem = (void *)text;
+        /* Two opens of one inode at once: the length said and the value pushed are the same open's. */
+        pthread_mutex_t *l = &push_locks[ino % ELEMENTSOF(push_locks)];
+
+        pthread_mutex_lock(l);
+        if (len < node_set_size(ino, len))
+                fuse_lowlevel_notify_inval_inode(session, ino, -1, 0); /* attributes only: no page lock taken */
+        r = fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
+        pthread_mutex_unlock(l);
         COUNT(STORE);
-        return fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
+        return r;
 }
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
