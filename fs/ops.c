@@ -309,13 +309,14 @@ static uint8_t id_kind(enum node_kind kind, const struct view_file *vf)
  */
 static int class_key(const struct caller *c, char *buf, size_t n)
 {
-        struct pidns ns = { 0 };
+        struct pidns ns = PIDNS_NONE;
         char own[PATH_MAX];
         size_t len;
         int r;
 
         if (c->pid_levels > 1 && (r = AS_DAEMON(c, pidns_of(c->pid, c->pid_levels, &ns))) < 0)
                 return r;
+        pidns_close(&ns);
         len = (size_t)snprintf(buf, n, "v%u:p%llu:", c->view, (unsigned long long)ns.ino);
         if (visibility_all(c))
                 return snprintf(buf + len, n - len, "all") < (int)(n - len) ? 0 : -ENAMETOOLONG;
@@ -846,6 +847,7 @@ static void handle_free(struct handle *h)
                 close(h->fd);
         if (h->counted)
                 fdquota_put(h->uid);
+        pidns_close(&h->ns);
         free(h->text);
         free(h->opener);
         free(h->cgroup);
@@ -970,6 +972,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         pthread_mutex_init(&h->lock, NULL);
         h->kind = n->kind;
         h->fd = -1;
+        h->ns = PIDNS_NONE;
         h->uid = caller_.uid;
         r = count_open(&caller_);
         h->counted = r > 0;
@@ -1105,7 +1108,7 @@ static int pid_to_move(pid_t writer, const struct handle *h, const char *buf, si
 {
         struct procs_move m = { .opener_root = CALLER_PRIVILEGED(h->opener), .granted = h->granted };
         char cg[PATH_MAX];
-        struct pidns ns;
+        struct pidns ns = PIDNS_NONE;
         pid_t global;
         int pid, r;
 
@@ -1119,6 +1122,7 @@ static int pid_to_move(pid_t writer, const struct handle *h, const char *buf, si
         else {
                 r = pidns_of(writer, 0, &ns);
                 global = r < 0 ? r : pidns_to_global(&ns, pid);
+                pidns_close(&ns);
         }
         if (global < 0)
                 return global;

@@ -15,8 +15,17 @@
 #include "procfs.h"
 #include "util.h"
 
+/* Linux 6.10's translations (linux/nsfs.h of Debian 12 predates them). */
+#ifndef NS_GET_PID_FROM_PIDNS
+#define NS_GET_PID_FROM_PIDNS _IOR(NSIO, 0x6, int)
+#endif
+#ifndef NS_GET_PID_IN_PIDNS
+#define NS_GET_PID_IN_PIDNS _IOR(NSIO, 0x8, int)
+#endif
+
 static dev_t own_dev;
 static ino_t own_ino;
+static bool no_ioctl; /* the kernel does not translate: ask /proc */
 
 int pidns_init(void)
 {
@@ -49,19 +58,51 @@ int pidns_of(pid_t pid, int levels_known, struct pidns *ret)
         pid_t levels[33];
         char path[64];
         struct stat st;
-        int n;
+        int fd, n;
 
+        *ret = PIDNS_NONE;
         snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
-        if (stat(path, &st) < 0)
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &st) < 0) {
+                if (fd >= 0)
+                        close(fd);
                 return -ESRCH;
+        }
         if (st.st_dev == own_dev && st.st_ino == own_ino) {
-                *ret = (struct pidns){ .ino = st.st_ino, .level = 0 };
+                close(fd);
+                ret->ino = st.st_ino;
                 return 0;
         }
         n = levels_known > 0 ? levels_known : nspids(pid, levels, 33);
-        if (n < 2)
+        if (n < 2) {
+                close(fd);
                 return n < 0 ? n : -ESRCH;
-        *ret = (struct pidns){ .ino = st.st_ino, .level = n - 1 };
+        }
+        *ret = (struct pidns){ .ino = st.st_ino, .level = n - 1, .fd = fd };
+        return 0;
+}
+
+void pidns_close(struct pidns *ns)
+{
+        if (ns->fd >= 0)
+                close(ns->fd);
+        ns->fd = -1;
+}
+
+/* The kernel's translation: > 0 the number, 0 none, -ENOTTY when the kernel cannot say. */
+static pid_t ask_kernel(const struct pidns *ns, unsigned long request, pid_t pid)
+{
+        int r;
+
+        if (ns->fd < 0 || __atomic_load_n(&no_ioctl, __ATOMIC_RELAXED))
+                return -ENOTTY;
+        r = ioctl(ns->fd, request, (unsigned long)pid);
+        if (r > 0)
+                return r;
+        if (r < 0 && (errno == ENOTTY || errno == EINVAL || errno == ENOSYS)) {
+                __atomic_store_n(&no_ioctl, true, __ATOMIC_RELAXED);
+                return -ENOTTY;
+        }
         return 0;
 }
 
@@ -97,6 +138,8 @@ pid_t pidns_to_local(const struct pidns *ns, pid_t global)
 
         if (ns->level == 0)
                 return global;
+        if ((n = ask_kernel(ns, NS_GET_PID_IN_PIDNS, global)) != -ENOTTY)
+                return n;
         n = nspids(global, levels, 33);
         if (n <= ns->level || !same_ns_at_level(global, n, ns))
                 return 0;
@@ -128,7 +171,9 @@ pid_t pidns_to_global(const struct pidns *ns, pid_t local)
 
         if (ns->level == 0)
                 return local;
-        /* No syscall maps a foreign namespace's number back: ask every process, then every thread. */
+        if ((found = ask_kernel(ns, NS_GET_PID_FROM_PIDNS, local)) != -ENOTTY)
+                return found > 0 ? found : -ESRCH;
+        /* Before Linux 6.10 no syscall maps a foreign namespace's number back: ask every process, then every thread. */
         for (int threads = 0; threads < 2 && found < 0; threads++) {
                 d = opendir("/proc");
                 if (!d)

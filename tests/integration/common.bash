@@ -39,7 +39,8 @@ mount_view() {
         if [ -z "${TEST_HELPERS:-}" ]; then
                 TEST_HELPERS=$(mktemp -d /tmp/cgview-helpers.XXXXXX)
                 echo "HELPERS_DIR=$TEST_HELPERS" >> "$STATE"
-                install -m 644 "$REPO/tests/integration/sys.py" "$REPO/tests/integration/diffperm.py" "$TEST_HELPERS"
+                install -m 644 "$REPO/tests/integration/sys.py" "$REPO/tests/integration/diffperm.py" \
+                        "$REPO/tests/integration/cachecheck.py" "$TEST_HELPERS"
                 chmod 755 "$TEST_HELPERS"
                 export TEST_HELPERS HELPERS=$TEST_HELPERS SYS="/usr/bin/python3 -S $TEST_HELPERS/sys.py"
         fi
@@ -121,6 +122,14 @@ make_user() {
         useradd --system --no-create-home --shell /usr/sbin/nologin "$u" > /dev/null
         echo "USER=$u" >> "$STATE"
         echo "$u"
+}
+
+# Run a script in a fresh cgroup + PID namespace rooted at cgroup $1 (raw path).
+in_container() {
+        local cg=$1
+        shift
+        sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec unshare --cgroup --pid --fork --mount-proc "$@"' \
+                sh "$cg" "$@"
 }
 
 # Run a command as a user, with that user's groups only.

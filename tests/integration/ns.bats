@@ -17,14 +17,6 @@ teardown_file() {
         unmount_view
 }
 
-# Run a script in a fresh cgroup + PID namespace rooted at cgroup $1 (raw path).
-in_container() {
-        local cg=$1
-        shift
-        sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec unshare --cgroup --pid --fork --mount-proc "$@"' \
-                sh "$cg" "$@"
-}
-
 @test "a caller in a cgroup namespace sees its namespace root as the top of the mount" {
         run in_container "$T/ct" sh -c "ls $M; echo ---; readlink $M/self; cat $M/self/stats/procs"
         [ "$status" -eq 0 ]
