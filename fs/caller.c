@@ -18,6 +18,7 @@
 #include "util.h"
 
 static __thread bool caps_dropped; /* this thread's effective set is less than the daemon's permitted one */
+static __thread bool switched;     /* this thread's fsuid, fsgid or groups are a caller's */
 static struct __user_cap_data_struct daemon_caps[2]; /* read once: the daemon never changes them */
 static dev_t own_userns_dev;
 static ino_t own_userns_ino;
@@ -41,10 +42,28 @@ static int set_effective_caps(uint64_t mask)
         return 0;
 }
 
+/*
+ * uid 0, gid 0 and every capability the daemon has: acting as the daemon is
+ * acting as this caller, for file permission (CAP_DAC_OVERRIDE and
+ * CAP_DAC_READ_SEARCH decide before any group is looked at) and for what
+ * the kernel checks on top. Root's requests then switch nothing.
+ */
+static bool as_daemon(const struct caller *c)
+{
+        uint64_t daemon = (uint64_t)daemon_caps[1].permitted << 32 | daemon_caps[0].permitted;
+
+        return c->uid == 0 && c->gid == 0 && (c->caps & daemon) == daemon;
+}
+
 int caller_become(const struct caller *c)
 {
         int r;
 
+        if (as_daemon(c)) {
+                caller_restore();
+                return 0;
+        }
+        switched = true;
         /* Order matters: all capabilities back, then groups and fsgid while fsuid 0 holds CAP_SETGID. */
         if (caps_dropped && (r = set_effective_caps(UINT64_MAX)) < 0)
                 return r;
@@ -73,6 +92,9 @@ void caller_restore(void)
 {
         if (caps_dropped)
                 set_effective_caps(UINT64_MAX);
+        if (!switched)
+                return;
+        switched = false;
         setfsuid(0);
         setfsgid(0);
         syscall(SYS_setgroups, (size_t)0, NULL);

@@ -129,6 +129,9 @@ struct dir_buf {
         size_t n, cap;
         uid_t uid;    /* a listing is memory held for its opener: counted as an open file */
         bool counted;
+        /* A directory the kernel caches: the listing is taken at the first readdir, if the kernel asks. */
+        struct caller *opener;
+        struct node dir; /* its copy, path owned */
 };
 
 /* ---- acting as the caller ---- */
@@ -1225,6 +1228,8 @@ static void dir_free(struct dir_buf *b)
 {
         if (b->counted)
                 fdquota_put(b->uid);
+        free(b->opener);
+        free(b->dir.path);
         for (size_t i = 0; i < b->n; i++)
                 free(b->e[i].name);
         free(b->e);
@@ -1287,6 +1292,47 @@ static int list_cgroup(struct dir_buf *b, const struct node *n, const struct cal
         return r;
 }
 
+/* The listing of directory n as c sees it. */
+static int list_dir(struct dir_buf *b, const struct node *n, const struct caller *c)
+{
+        int r;
+
+        switch (n->kind) {
+        case NODE_CGROUP:
+                return list_cgroup(b, n, c);
+        case NODE_LIMITS:
+        case NODE_STATS:
+                r = cgroupfs_access(n->path, R_OK | X_OK);
+                if (r >= 0)
+                        r = dir_add(b, ".", S_IFDIR, 0);
+                if (r >= 0)
+                        r = dir_add(b, "..", S_IFDIR, 0);
+                if (r >= 0)
+                        r = view_list(n->kind == NODE_LIMITS ? VIEW_LIMITS : VIEW_STATS, n->path, list_friendly, b);
+                return r;
+        default:
+                return -ENOTDIR;
+        }
+}
+
+/*
+ * May the kernel keep n's listing (fi: cache_readdir) and serve it from
+ * what it holds (keep_cache)? A directory below the top, made in c's
+ * class: its listing is the class's. It holds while n's slot is current:
+ * any change that could alter a listing makes the class stale.
+ */
+static bool opendir_cached(const struct node *n, const struct caller *c, struct fuse_file_info *fi)
+{
+        char key[CLASS_KEY_MAX];
+
+        if (is_view_root(n) || n->kind == NODE_SELF || n->kind == NODE_FILE || n->kind == NODE_FRIENDLY ||
+            class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(n->id), key))
+                return false;
+        fi->cache_readdir = 1;
+        fi->keep_cache = cache_slot_current(cache_id_slot(n->id), key);
+        return true;
+}
+
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
         COUNT(OPENDIR);
@@ -1308,23 +1354,19 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
                 return;
         }
         b->counted = r > 0;
-        /* The listing is taken once, at opendir, as the caller: seekdir and telldir stay consistent. */
-        switch (n->kind) {
-        case NODE_CGROUP:
-                r = list_cgroup(b, n, &caller_);
-                break;
-        case NODE_LIMITS:
-        case NODE_STATS:
-                r = cgroupfs_access(n->path, R_OK | X_OK);
-                if (r >= 0)
-                        r = dir_add(b, ".", S_IFDIR, 0);
-                if (r >= 0)
-                        r = dir_add(b, "..", S_IFDIR, 0);
-                if (r >= 0)
-                        r = view_list(n->kind == NODE_LIMITS ? VIEW_LIMITS : VIEW_STATS, n->path, list_friendly, b);
-                break;
-        default:
-                r = -ENOTDIR;
+        if (opendir_cached(n, &caller_, fi)) {
+                /* The kernel may hold the listing already: check the right to read it, list when asked. */
+                r = cgroupfs_access(n->path, n->kind == NODE_CGROUP ? R_OK : R_OK | X_OK);
+                b->opener = r >= 0 ? malloc(sizeof(*b->opener)) : NULL;
+                b->dir = *n;
+                b->dir.path = b->opener ? strdup(n->path) : NULL;
+                if (r >= 0 && !b->dir.path)
+                        r = -ENOMEM;
+                else if (r >= 0)
+                        *b->opener = caller_;
+        } else {
+                /* The listing is taken once, at opendir, as the caller: seekdir and telldir stay consistent. */
+                r = list_dir(b, n, &caller_);
         }
         if (r < 0) {
                 dir_free(b);
@@ -1345,10 +1387,24 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
         struct dir_buf *b = (struct dir_buf *)(uintptr_t)fi->fh;
         _cleanup_free_ char *buf = malloc(size);
         size_t len = 0;
+        int r;
 
         if (!buf) {
                 fuse_reply_err(req, ENOMEM);
                 return;
+        }
+        /* A cached directory's listing, taken now that the kernel asks (the kernel serializes readdir of one file). */
+        if (b->opener) {
+                r = caller_become(b->opener);
+                if (r >= 0)
+                        r = list_dir(b, &b->dir, b->opener);
+                caller_restore();
+                free(b->opener);
+                b->opener = NULL;
+                if (r < 0) {
+                        fuse_reply_err(req, -r);
+                        return;
+                }
         }
         /* The offset of an entry is its index + 1; whole entries only. */
         for (size_t i = (size_t)off; off >= 0 && i < b->n; i++) {
