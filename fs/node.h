@@ -33,6 +33,7 @@ struct node {
         char *path;
         char *name;                 /* NODE_FRIENDLY: its name in limits/ or stats/ */
         size_t size;                /* files: the length of the value last pushed into the page cache */
+        unsigned writers;           /* files: opens for writing now (atomic) */
 };
 
 int node_init(void);

@@ -111,6 +111,7 @@ struct handle {
         struct pidns ns;         /* pids: the opener's PID namespace, for reads */
         bool granted;            /* opened by grant: moves are checked against it at write */
         bool cached;             /* its value was pushed into the page cache at open: reads serve that value */
+        struct node *writing;    /* opened for writing: the node whose writers it counts */
         struct caller *opener;   /* pids: who opened it, for the checks of a move */
         char *text;              /* the value read at open (cached), or pids translated for a foreign PID namespace */
         size_t len;
@@ -846,6 +847,8 @@ static int count_open(const struct caller *c)
 
 static void handle_free(struct handle *h)
 {
+        if (h->writing)
+                __atomic_fetch_sub(&h->writing->writers, 1, __ATOMIC_RELAXED);
         if (h->fd >= 0)
                 close(h->fd);
         if (h->counted)
@@ -926,6 +929,9 @@ static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
 
         if (!session || class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(ino), key))
                 return -EXDEV;
+        /* Open for writing too (cat f > f): its size stays what the writer's O_TRUNC made it, as on cgroupfs. */
+        if (__atomic_load_n(&node_get(ino)->writers, __ATOMIC_RELAXED))
+                return -EBUSY;
         if (h->kind == NODE_FILE) {
                 r = h->pids && h->ns.level > 0 ? translate_pids(h) : cgroupfs_read_fd(h->fd, &h->text, &h->len);
                 text = h->text;
@@ -1002,6 +1008,13 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         }
         /* Written files go straight through; a value read is pushed into the page cache now (push_value). */
         fi->noflush = 1;
+        if (writing) {
+                h->writing = node_get(ino);
+                __atomic_fetch_add(&h->writing->writers, 1, __ATOMIC_RELAXED);
+                /* The kernel made the file empty (atomic O_TRUNC): so say its attributes from now on. */
+                if (fi->flags & O_TRUNC)
+                        node_set_size(ino, 0);
+        }
         if (!writing && push_value(ino, h, &caller_) >= 0) {
                 h->cached = true;
                 fi->keep_cache = 1;

@@ -173,6 +173,7 @@ pid_t pidns_to_global(const struct pidns *ns, pid_t local)
                 return local;
         if ((found = ask_kernel(ns, NS_GET_PID_FROM_PIDNS, local)) != -ENOTTY)
                 return found > 0 ? found : -ESRCH;
+        found = -ESRCH;
         /* Before Linux 6.10 no syscall maps a foreign namespace's number back: ask every process, then every thread. */
         for (int threads = 0; threads < 2 && found < 0; threads++) {
                 d = opendir("/proc");
