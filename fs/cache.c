@@ -31,6 +31,7 @@ struct slot {
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
 static struct class *classes;
 static unsigned n_classes;
 static struct slot slots[CACHE_SLOTS];
@@ -162,15 +163,30 @@ void cache_changed(void)
 {
         pthread_mutex_lock(&lock);
         epoch++;
+        pthread_cond_broadcast(&changed);
         pthread_mutex_unlock(&lock);
+}
+
+uint32_t cache_wait_change(uint32_t seen)
+{
+        uint32_t e;
+
+        pthread_mutex_lock(&lock);
+        while (epoch == seen)
+                pthread_cond_wait(&changed, &lock);
+        e = epoch;
+        pthread_mutex_unlock(&lock);
+        return e;
 }
 
 void cache_set_watched(bool all_watched)
 {
         pthread_mutex_lock(&lock);
         /* Either way, what was cached may be out of date: unreported changes, or cached without a watch. */
-        if (watched != all_watched)
+        if (watched != all_watched) {
                 epoch++;
+                pthread_cond_broadcast(&changed);
+        }
         watched = all_watched;
         pthread_mutex_unlock(&lock);
 }

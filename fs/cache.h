@@ -78,6 +78,9 @@ void cache_changed(void);
 /* Everything may be cached only while every change is reported (watches on every cgroup). */
 void cache_set_watched(bool all_watched);
 
+/* Wait until the epoch is no longer seen (something changed); returns the epoch now. */
+uint32_t cache_wait_change(uint32_t seen);
+
 struct cache_stats {
         unsigned classes, slots_used, epoch;
 };

@@ -32,6 +32,7 @@ struct options {
         char *mountpoint;
         int nonopts;
         unsigned max_files_per_uid;
+        int host_only;
 };
 
 #define OPT(t, p) { t, offsetof(struct options, p), 1 }
@@ -40,6 +41,7 @@ static const struct fuse_opt option_spec[] = {
         OPT("policy=%s", policy),
         OPT("visibility=%s", visibility),
         OPT("max_files_per_uid=%u", max_files_per_uid),
+        OPT("host_only", host_only),
         FUSE_OPT_END,
 };
 
@@ -80,7 +82,12 @@ static void usage(const char *prog)
                "                           what non-root callers see (default: delegated)\n"
                "    -o policy=FILE         grants without chown (see README); SIGHUP reloads it\n"
                "    -o max_files_per_uid=N files and directories one non-root uid may hold open;\n"
-               "                           beyond, its opens fail with EMFILE (default %u, 0: no bound)\n\n"
+               "                           beyond, its opens fail with EMFILE (default %u, 0: no bound)\n"
+               "    -o host_only           serve callers in the daemon's cgroup and PID namespaces\n"
+               "                           only (others: EACCES); with visibility=all the top's\n"
+               "                           entries are cached too: a warm cat is one request, and\n"
+               "                           changes on cgroupfs reach cached entries and attributes\n"
+               "                           within microseconds instead of at the next access\n\n"
                "FUSE options:\n",
                prog, MAX_FILES_PER_UID);
 }
@@ -212,6 +219,10 @@ int main(int argc, char *argv[])
         /* After the fork: the thread must live in the daemon. */
         if ((r = visibility_start()) < 0) {
                 log_err("cannot start the cgroupfs watcher: %s", strerror(-r));
+                goto out_unmount;
+        }
+        if (o.host_only && (r = ops_set_host_only(o.visibility && !strcmp(o.visibility, "all"))) < 0) {
+                log_err("cannot start the thread that drops the top's entries: %s", strerror(-r));
                 goto out_unmount;
         }
 

@@ -25,13 +25,13 @@ static void entry_free(struct entry *e)
 }
 
 static struct entry *entry_new(uint64_t id, enum node_kind kind, const char *path, const char *name,
-                               const struct view_file *vf)
+                               const struct view_file *vf, bool top)
 {
         struct entry *e = calloc(1, sizeof(*e));
 
         if (!e)
                 return NULL;
-        e->n = (struct node){ .id = id, .kind = kind, .vf = vf };
+        e->n = (struct node){ .id = id, .kind = kind, .vf = vf, .top = top && name };
         e->n.path = strdup(path);
         e->n.name = name ? strdup(name) : NULL;
         if (!e->n.path || (name && !e->n.name)) {
@@ -43,7 +43,7 @@ static struct entry *entry_new(uint64_t id, enum node_kind kind, const char *pat
 
 int node_init(void)
 {
-        struct entry *root = entry_new(CACHE_ROOT_ID, NODE_CGROUP, "", NULL, NULL);
+        struct entry *root = entry_new(CACHE_ROOT_ID, NODE_CGROUP, "", NULL, NULL, false);
 
         if (!root)
                 return -ENOMEM;
@@ -53,7 +53,7 @@ int node_init(void)
 }
 
 struct node *node_ref(uint64_t id, enum node_kind kind, const char *path, const char *name,
-                      const struct view_file *vf)
+                      const struct view_file *vf, bool top)
 {
         struct entry *e;
 
@@ -66,7 +66,7 @@ struct node *node_ref(uint64_t id, enum node_kind kind, const char *path, const 
         }
         pthread_mutex_unlock(&lock);
         /* Built outside the lock; thrown away if another thread made the node meanwhile. */
-        struct entry *made = entry_new(id, kind, path, name, vf), *found;
+        struct entry *made = entry_new(id, kind, path, name, vf, top), *found;
 
         if (!made)
                 return NULL;
@@ -119,6 +119,33 @@ size_t node_set_size(uint64_t id, size_t size)
         struct node *n = node_get(id);
 
         return n ? __atomic_exchange_n(&n->size, size, __ATOMIC_RELAXED) : 0;
+}
+
+char **node_top_names(void)
+{
+        struct entry *e, *tmp;
+        size_t n = 0, bytes = sizeof(char *);
+        char **names, *p;
+
+        pthread_mutex_lock(&lock);
+        HASH_ITER(hh, by_id, e, tmp)
+                if (e->n.top) {
+                        n++;
+                        bytes += sizeof(char *) + strlen(e->n.name) + 1;
+                }
+        names = malloc(bytes);
+        if (names) {
+                p = (char *)(names + n + 1);
+                n = 0;
+                HASH_ITER(hh, by_id, e, tmp)
+                        if (e->n.top) {
+                                names[n++] = strcpy(p, e->n.name);
+                                p += strlen(p) + 1;
+                        }
+                names[n] = NULL;
+        }
+        pthread_mutex_unlock(&lock);
+        return names;
 }
 
 unsigned node_count(void)

@@ -31,7 +31,8 @@ struct node {
         enum node_kind kind;
         const struct view_file *vf; /* NODE_FRIENDLY */
         char *path;
-        char *name;                 /* NODE_FRIENDLY: its name in limits/ or stats/ */
+        char *name;                 /* NODE_FRIENDLY: its name in limits/ or stats/; top: its name at the top */
+        bool top;                   /* an entry of the top of the mount */
         size_t size;                /* files: the length of the value last pushed into the page cache */
         unsigned writers;           /* files: opens for writing now (atomic) */
 };
@@ -45,7 +46,10 @@ int node_init(void);
  * and a node of the old one answers ENOENT where it is still held.
  */
 struct node *node_ref(uint64_t id, enum node_kind kind, const char *path, const char *name,
-                      const struct view_file *vf);
+                      const struct view_file *vf, bool top);
+
+/* The names of the top's entries the kernel holds, NULL-terminated, to free() (one block); NULL on ENOMEM. */
+char **node_top_names(void);
 
 /* Drop n lookup references (FUSE forget); frees the node at zero. */
 void node_forget(uint64_t id, uint64_t n);

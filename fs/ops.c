@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,11 +40,54 @@
 #define STORE_MAX (64 * 1024)
 
 static struct fuse_session *session;
+static bool host_only; /* every caller is in the daemon's cgroup and PID namespaces */
+static bool one_class; /* host_only with visibility=all: every caller sees the same tree */
 static pthread_mutex_t push_locks[64] = { [0 ... 63] = PTHREAD_MUTEX_INITIALIZER };
 
 void ops_set_session(struct fuse_session *se)
 {
         session = se;
+}
+
+/*
+ * With one class, the top's entries are cached too, and nothing walks
+ * through a lookup of them to make the class stale: this thread drops them
+ * from the kernel's cache after every change instead (the entries below go
+ * with them). Never called from a request: no handler waits for it.
+ */
+static void *drop_top_entries(void *arg)
+{
+        uint32_t seen = 0;
+
+        for (;;) {
+                _cleanup_free_ char **names = NULL;
+
+                seen = cache_wait_change(seen);
+                names = node_top_names();
+                for (size_t i = 0; names && names[i]; i++)
+                        fuse_lowlevel_notify_inval_entry(session, FUSE_ROOT_ID, names[i], strlen(names[i]));
+        }
+        return NULL;
+}
+
+int ops_set_host_only(bool everyone_sees_all)
+{
+        sigset_t all, old;
+        pthread_t t;
+        int r;
+
+        host_only = true;
+        if (!everyone_sees_all)
+                return 0;
+        one_class = true;
+        /* Signals go to the FUSE threads, which must wake to end the session. */
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        r = -pthread_create(&t, NULL, drop_top_entries, NULL);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (r == 0)
+                pthread_detach(t);
+        return r;
 }
 
 /* ---- request counters, read as the xattr trusted.cgview.requests of the top (CAP_SYS_ADMIN) ---- */
@@ -162,6 +206,14 @@ static int caller_from_req(fuse_req_t req, struct caller *c)
         /* Before becoming the caller: these need the daemon's rights. */
         grants_refresh();
         n = caller_locate(c);
+        if (n >= 0 && host_only && (c->namespaced || c->pid_levels > 1)) {
+                static bool warned;
+
+                if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+                        log_warn("pid %d is in a cgroup or PID namespace of its own: host_only refuses it (EACCES; "
+                                 "said once)", (int)c->pid);
+                return -EACCES;
+        }
         return n < 0 ? n : caller_become(c);
 }
 
@@ -445,7 +497,7 @@ static void reply_child(fuse_req_t req, const struct caller *c, const struct nod
                 cacheable = cache_slot_current(slot, key);
         }
         n = node_ref(cache_id(slot, id_kind(kind, vf), (uint64_t)st.st_ino), kind, path,
-                     kind == NODE_FRIENDLY ? name : NULL, vf);
+                     kind == NODE_FRIENDLY || is_view_root(p) ? name : NULL, vf, is_view_root(p));
         if (!n) {
                 fuse_reply_err(req, ENOMEM);
                 return;
@@ -456,7 +508,7 @@ static void reply_child(fuse_req_t req, const struct caller *c, const struct nod
         e.attr.st_ino = n->id;
         if (kind == NODE_FILE || kind == NODE_FRIENDLY)
                 e.attr.st_size = (off_t)__atomic_load_n(&n->size, __ATOMIC_RELAXED);
-        e.entry_timeout = cacheable && !is_view_root(p) ? CACHED : TOP_ENTRY_TIMEOUT;
+        e.entry_timeout = cacheable && (!is_view_root(p) || one_class) ? CACHED : TOP_ENTRY_TIMEOUT;
         /* self's attributes are the caller's own (its target's length). */
         e.attr_timeout = cacheable && kind != NODE_SELF ? CACHED : 0.0;
         if (fuse_reply_entry(req, &e) != 0)

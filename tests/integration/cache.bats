@@ -123,3 +123,43 @@ teardown_file() {
         [ "$(per_cat env "$M/v/sub/cgroup.procs")" = 2 ]
         [ "$(per_cat as_u "$M/a/mine/cgroup.max.depth")" = 2 ]
 }
+
+@test "host_only with visibility=all: a warm cat is 1 request, changes reach the cache within 100 ms, namespaces are refused" {
+        local m2 log2 pid2 before after
+        m2=$(mktemp -d /tmp/cgview-mnt.XXXXXX)
+        log2=$(mktemp /tmp/cgview-log.XXXXXX)
+        "$CGVIEW" -f -o cgroup_root="$T",visibility=all,host_only "$m2" 2> "$log2" &
+        pid2=$!
+        for _ in $(seq 100); do [[ $(< /proc/mounts) == *" $m2 fuse.cgview "* ]] && break; sleep 0.05; done
+        counts() { python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "trusted.cgview.requests").decode())' "$m2"; }
+        cat "$m2/v/cgroup.max.depth" > /dev/null
+        before=$(counts)
+        for _ in $(seq 20); do cat "$m2/v/cgroup.max.depth" > /dev/null; done
+        after=$(counts)
+        n=$(paste <(echo "$before") <(echo "$after") | awk '$1 !~ /^(getxattr|forget|release|releasedir|notify_store|nodes|classes|slots|epoch|handles)$/ { n += $4 - $2 } END { print n / 20 }')
+        # values: exact at once (read at every open); entries and attributes: within 100 ms
+        echo 6 > "$T/v/cgroup.max.depth"
+        v=$(cat "$m2/v/cgroup.max.depth")
+        chmod 600 "$T/v/cgroup.max.depth"
+        mkdir "$T/v/late"
+        for _ in $(seq 10); do
+                [ "$(stat -c %a "$m2/v/cgroup.max.depth")" = 600 ] && [ -d "$m2/v/late" ] && break
+                sleep 0.01
+        done
+        mode=$(stat -c %a "$m2/v/cgroup.max.depth")
+        late=$(stat -c %F "$m2/v/late" 2>&1)
+        rmdir "$T/v/late"
+        chmod 644 "$T/v/cgroup.max.depth"
+        refused=$(in_container "$T/nsA" $SYS read "$m2/x/cgroup.max.depth")
+        fusermount3 -u "$m2"
+        wait "$pid2" || true
+        rmdir "$m2"
+        echo "requests per cat: $n; value: $v; mode: $mode; late: $late; namespaced: $refused"
+        cat "$log2"
+        rm -f "$log2"
+        [ "$n" = 1 ]
+        [ "$v" = 6 ]
+        [ "$mode" = 600 ]
+        [ "$late" = directory ]
+        [ "$refused" = EACCES ]
+}

@@ -74,6 +74,10 @@ static void test_classes(void)
         cache_slot_ref(root, -1);
         ok(!cache_slot_of(root, "v0:p0:all"), "a retired slot with no node is free");
 
+        struct cache_stats before;
+        cache_stats(&before);
+        cache_changed();
+        ok(cache_wait_change(before.epoch) == before.epoch + 1, "a change wakes a waiter at once, with the new epoch");
         uint16_t alice2 = cache_class_slot("v0:p0:u1000:g1000:c/a:G", &c2);
         ok(alice2 != alice && c2, "every class is stale after a change, not only the one that walked");
         ok(!cache_slot_of(alice, "v0:p0:u1000:g1000:c/a:G"), "its old slot, never used, is free at once");
