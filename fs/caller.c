@@ -14,8 +14,10 @@
 
 #include "caller.h"
 #include "cgroupfs.h"
+#include "pidns.h"
 #include "procfs.h"
 #include "util.h"
+#include "visibility.h"
 
 static __thread bool caps_dropped; /* this thread's effective set is less than the daemon's permitted one */
 static __thread bool switched;     /* this thread's fsuid, fsgid or groups are a caller's */
@@ -390,4 +392,33 @@ int caller_locate(struct caller *c)
         }
         pthread_mutex_unlock(&ns_lock);
         return 0;
+}
+
+int caller_class_key(const struct caller *c, char *buf, size_t n)
+{
+        struct pidns ns = PIDNS_NONE;
+        char own[PATH_MAX];
+        size_t len;
+        int r;
+
+        /* /proc/<pid>/ns of a caller in a user namespace is not the caller's to stat. */
+        if (c->pid_levels > 1) {
+                caller_restore();
+                r = pidns_of(c->pid, c->pid_levels, &ns);
+                if (caller_become(c) < 0)
+                        abort();
+                if (r < 0)
+                        return r;
+        }
+        pidns_close(&ns);
+        len = (size_t)snprintf(buf, n, "v%u:p%llu:", c->view, (unsigned long long)ns.ino);
+        if (visibility_all(c))
+                return snprintf(buf + len, n - len, "all") < (int)(n - len) ? 0 : -ENAMETOOLONG;
+        if ((r = caller_cgroup(c->pid, own, sizeof(own))) < 0 && r != -ENOENT)
+                return r;
+        len += (size_t)snprintf(buf + len, n - len, "u%u:g%u:c%s:G", (unsigned)c->uid, (unsigned)c->gid,
+                                r < 0 ? "/.." : own);
+        for (int i = 0; i < c->ngroups && len < n; i++)
+                len += (size_t)snprintf(buf + len, n - len, "%u,", (unsigned)c->groups[i]);
+        return len < n ? 0 : -ENAMETOOLONG;
 }

@@ -67,3 +67,10 @@ int caller_read_status(struct caller *c);
  * -ESRCH when there is no such process. */
 int caller_cgroup(pid_t pid, char *buf, size_t n);
 
+/*
+ * The name of c's class (cache.h): its view root and PID namespace, and,
+ * unless it sees everything, its uid, gid, groups and own cgroup. Call as c
+ * (caller_become); -errno when a fact cannot be read (c is gone).
+ */
+#define CLASS_KEY_MAX (PATH_MAX + 64 + CALLER_MAX_GROUPS * 11)
+int caller_class_key(const struct caller *c, char *buf, size_t n);

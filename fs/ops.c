@@ -14,6 +14,7 @@
 #include "cache.h"
 #include "caller.h"
 #include "cgroupfs.h"
+#include "counters.h"
 #include "fdquota.h"
 #include "grants.h"
 #include "log.h"
@@ -90,51 +91,7 @@ int ops_set_host_only(bool everyone_sees_all)
         return r;
 }
 
-/* ---- request counters, read as the xattr trusted.cgview.requests of the top (CAP_SYS_ADMIN) ---- */
-
-#define REQUESTS(X)                                                                                         \
-        X(LOOKUP, "lookup") X(FORGET, "forget") X(GETATTR, "getattr") X(SETATTR, "setattr")                 \
-        X(READLINK, "readlink") X(MKNOD, "mknod") X(MKDIR, "mkdir") X(UNLINK, "unlink") X(RMDIR, "rmdir")   \
-        X(SYMLINK, "symlink") X(RENAME, "rename") X(LINK, "link") X(CREATE, "create") X(OPEN, "open")      \
-        X(READ, "read") X(WRITE, "write") X(FLUSH, "flush") X(RELEASE, "release") X(OPENDIR, "opendir")    \
-        X(READDIR, "readdir") X(RELEASEDIR, "releasedir") X(STATFS, "statfs") X(ACCESS, "access")          \
-        X(SETXATTR, "setxattr") X(GETXATTR, "getxattr") X(LISTXATTR, "listxattr")                         \
-        X(REMOVEXATTR, "removexattr") X(STORE, "notify_store")
-
-#define REQ_ENUM(e, s) REQ_##e,
-#define REQ_NAME(e, s) s,
-enum { REQUESTS(REQ_ENUM) REQ__MAX };
-static const char *const req_names[] = { REQUESTS(REQ_NAME) };
-static uint64_t req_count[REQ__MAX];
-static unsigned handles_open; /* files and directories open through the view */
-
-#define COUNT(e) __atomic_fetch_add(&req_count[REQ_##e], 1, __ATOMIC_RELAXED)
-
-#define COUNTERS_XATTR "trusted.cgview.requests"
-
-/* "name count" lines, then gauges; the length, or -ERANGE when n is short (n 0: the length needed). */
-static int counters_text(char *buf, size_t n)
-{
-        char text[2048];
-        struct cache_stats cs;
-        size_t len = 0;
-
-        for (int i = 0; i < REQ__MAX; i++)
-                len += (size_t)snprintf(text + len, sizeof(text) - len, "%s %llu\n", req_names[i],
-                                        (unsigned long long)__atomic_load_n(&req_count[i], __ATOMIC_RELAXED));
-        cache_stats(&cs);
-        len += (size_t)snprintf(text + len, sizeof(text) - len,
-                                "nodes %u\nclasses %u\nslots %u\nepoch %u\nhandles %u\n", node_count(), cs.classes,
-                                cs.slots_used, cs.epoch, __atomic_load_n(&handles_open, __ATOMIC_RELAXED));
-        if (len >= sizeof(text))
-                return -EIO;
-        if (n == 0)
-                return (int)len;
-        if (n < len)
-                return -ERANGE;
-        memcpy(buf, text, len);
-        return (int)len;
-}
+#define COUNT(e) counter_add(COUNTER_##e, 1)
 
 /*
  * The longest name FUSE carries (the kernel's FUSE_NAME_MAX): cgroupfs takes
@@ -358,34 +315,6 @@ static uint8_t id_kind(enum node_kind kind, const struct view_file *vf)
         }
 }
 
-/*
- * The name of c's class (cache.h): its view root and PID namespace, and,
- * unless it sees everything, its uid, groups and own cgroup. Acting as c;
- * -errno when a fact cannot be read (c is gone).
- */
-static int class_key(const struct caller *c, char *buf, size_t n)
-{
-        struct pidns ns = PIDNS_NONE;
-        char own[PATH_MAX];
-        size_t len;
-        int r;
-
-        if (c->pid_levels > 1 && (r = AS_DAEMON(c, pidns_of(c->pid, c->pid_levels, &ns))) < 0)
-                return r;
-        pidns_close(&ns);
-        len = (size_t)snprintf(buf, n, "v%u:p%llu:", c->view, (unsigned long long)ns.ino);
-        if (visibility_all(c))
-                return snprintf(buf + len, n - len, "all") < (int)(n - len) ? 0 : -ENAMETOOLONG;
-        if ((r = caller_cgroup(c->pid, own, sizeof(own))) < 0 && r != -ENOENT)
-                return r;
-        len += (size_t)snprintf(buf + len, n - len, "u%u:g%u:c%s:G", (unsigned)c->uid, (unsigned)c->gid,
-                                r < 0 ? "/.." : own);
-        for (int i = 0; i < c->ngroups && len < n; i++)
-                len += (size_t)snprintf(buf + len, n - len, "%u,", (unsigned)c->groups[i]);
-        return len < n ? 0 : -ENAMETOOLONG;
-}
-
-#define CLASS_KEY_MAX (PATH_MAX + 64 + CALLER_MAX_GROUPS * 11)
 
 /* What name means in directory p, as a node to reference. */
 /* ret_st: the kernel's attributes when the name is a real entry (st_mode 0 otherwise), so that a lookup stats it once. */
@@ -479,7 +408,7 @@ static void reply_child(fuse_req_t req, const struct caller *c, const struct nod
         struct node *n;
         int r;
 
-        r = key ? class_key(c, key, CLASS_KEY_MAX) : -ENOMEM;
+        r = key ? caller_class_key(c, key, CLASS_KEY_MAX) : -ENOMEM;
         if (r >= 0)
                 r = resolve_child(p, c, name, &kind, &path, &vf, &st);
         if (r >= 0 && !st.st_mode)
@@ -549,7 +478,7 @@ static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct ca
                 copy->path = (char *)c->root;
         else if (!c->in_view || !path_within(n->path, c->root) ||
                  (!visibility_all(c) &&
-                  (class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(ino), key)) &&
+                  (caller_class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(ino), key)) &&
                   !node_visible(n, c))) {
                 fuse_reply_err(req, ENOENT);
                 return NULL;
@@ -626,7 +555,7 @@ static double attr_timeout(const struct node *n, const struct caller *c)
 {
         char key[CLASS_KEY_MAX];
 
-        if (is_view_root(n) || n->kind == NODE_SELF || class_key(c, key, sizeof(key)) < 0)
+        if (is_view_root(n) || n->kind == NODE_SELF || caller_class_key(c, key, sizeof(key)) < 0)
                 return 0.0;
         return cache_slot_current(cache_id_slot(n->id), key) ? CACHED : 0.0;
 }
@@ -979,7 +908,7 @@ static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
         size_t len;
         int r;
 
-        if (!session || class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(ino), key))
+        if (!session || caller_class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(ino), key))
                 return -EXDEV;
         /* Open for writing too (cat f > f): its size stays what the writer's O_TRUNC made it, as on cgroupfs. */
         if (__atomic_load_n(&node_get(ino)->writers, __ATOMIC_RELAXED))
@@ -1074,10 +1003,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 fi->direct_io = 1;
         }
         fi->fh = (uint64_t)(uintptr_t)h;
-        __atomic_fetch_add(&handles_open, 1, __ATOMIC_RELAXED);
+        counter_add(COUNTER_HANDLES, 1);
         if (fuse_reply_open(req, fi) != 0) {
                 handle_free(h);
-                __atomic_fetch_sub(&handles_open, 1, __ATOMIC_RELAXED);
+                counter_add(COUNTER_HANDLES, -1);
         }
 }
 
@@ -1262,7 +1191,7 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         pthread_mutex_lock(&h->lock);
         pthread_mutex_unlock(&h->lock);
         handle_free(h);
-        __atomic_fetch_sub(&handles_open, 1, __ATOMIC_RELAXED);
+        counter_add(COUNTER_HANDLES, -1);
         fuse_reply_err(req, 0);
 }
 
@@ -1391,7 +1320,7 @@ static bool opendir_cached(const struct node *n, const struct caller *c, struct 
         char key[CLASS_KEY_MAX];
 
         if (is_view_root(n) || n->kind == NODE_SELF || n->kind == NODE_FILE || n->kind == NODE_FRIENDLY ||
-            class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(n->id), key))
+            caller_class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(n->id), key))
                 return false;
         fi->cache_readdir = 1;
         fi->keep_cache = cache_slot_current(cache_id_slot(n->id), key);
@@ -1439,10 +1368,10 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
                 return;
         }
         fi->fh = (uint64_t)(uintptr_t)b;
-        __atomic_fetch_add(&handles_open, 1, __ATOMIC_RELAXED);
+        counter_add(COUNTER_HANDLES, 1);
         if (fuse_reply_open(req, fi) != 0) {
                 dir_free(b);
-                __atomic_fetch_sub(&handles_open, 1, __ATOMIC_RELAXED);
+                counter_add(COUNTER_HANDLES, -1);
         }
 }
 
@@ -1487,7 +1416,7 @@ static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
 {
         COUNT(RELEASEDIR);
         dir_free((struct dir_buf *)(uintptr_t)fi->fh);
-        __atomic_fetch_sub(&handles_open, 1, __ATOMIC_RELAXED);
+        counter_add(COUNTER_HANDLES, -1);
         fuse_reply_err(req, 0);
 }
 
@@ -1561,8 +1490,15 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
         COUNT(GETXATTR);
         /* The kernel sends trusted.* names only for callers with CAP_SYS_ADMIN. */
         if (ino == FUSE_ROOT_ID && !strcmp(name, COUNTERS_XATTR)) {
-                char text[2048];
-                int r = counters_text(size ? text : NULL, size ? sizeof(text) < size ? sizeof(text) : size : 0);
+                char text[4096];
+                struct cache_stats cs;
+
+                cache_stats(&cs);
+                const struct counter_gauge g[] = {
+                        { "nodes", node_count() }, { "classes", cs.classes }, { "slots", cs.slots_used },
+                        { "epoch", cs.epoch },
+                };
+                int r = counters_text(text, size < sizeof(text) ? size : sizeof(text), g, ELEMENTSOF(g));
 
                 reply_xattr(req, size, text, r);
                 return;
