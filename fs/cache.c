@@ -38,7 +38,7 @@ static struct slot slots[CACHE_SLOTS];
 static unsigned slots_used;
 static uint16_t next_free = 1;
 static uint32_t epoch = 1;
-static bool watched = true;
+static bool watched; /* nothing is cached until the watcher has watched every cgroup */
 
 uint64_t cache_id(uint16_t slot, uint8_t kind, uint64_t kernfs_ino)
 {

@@ -75,7 +75,7 @@ void cache_slot_ref(uint16_t slot, int delta);
 /* Something a cached entry or attribute may show changed: every class is stale. */
 void cache_changed(void);
 
-/* Everything may be cached only while every change is reported (watches on every cgroup). */
+/* Everything may be cached only while every change is reported (watches on every cgroup); false at start. */
 void cache_set_watched(bool all_watched);
 
 /* Wait until the epoch is no longer seen (something changed); returns the epoch now. */

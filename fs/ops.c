@@ -1488,6 +1488,15 @@ static void reply_xattr(fuse_req_t req, size_t size, const char *buf, int r)
 static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
         COUNT(GETXATTR);
+        /*
+         * The kernel asks before every truncating open whether a write must
+         * strip file capabilities: a cgroupfs file never has any to strip, so
+         * no need to learn who asks.
+         */
+        if (!strcmp(name, "security.capability")) {
+                fuse_reply_err(req, ENODATA);
+                return;
+        }
         /* The kernel sends trusted.* names only for callers with CAP_SYS_ADMIN. */
         if (ino == FUSE_ROOT_ID && !strcmp(name, COUNTERS_XATTR)) {
                 char text[4096];

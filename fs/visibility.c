@@ -104,6 +104,7 @@ static size_t n_inexact, n_watches, max_watches = SIZE_MAX;
 static long drain_delay_ms;
 static uint64_t stamp;
 static bool warned_watches, warned_read, warned_memory;
+static bool first_scan_done;
 
 /* The thread's directory fd for the parent of the next cgroup a scan opens. */
 static struct {
@@ -480,6 +481,7 @@ static void *watcher(void *arg)
         drains_started++;
         rebuild();
         cache_set_watched(n_inexact == 0);
+        __atomic_store_n(&first_scan_done, true, __ATOMIC_RELEASE);
         drains_done = drains_started;
         pthread_cond_broadcast(&drained);
         pthread_mutex_unlock(&lock);
@@ -589,8 +591,14 @@ int visibility_start(void)
 
 void visibility_sync(void)
 {
+        /*
+         * Nothing is cached while a cgroup is not watched, nor before the first
+         * scan has watched them all: no need to wait for a scan then (the first
+         * holds the lock while it reads the whole tree).
+         */
+        if (!__atomic_load_n(&first_scan_done, __ATOMIC_ACQUIRE))
+                return;
         pthread_mutex_lock(&lock);
-        /* Nothing is cached while a cgroup is not watched: no need to wait for a rescan then. */
         if (running && n_inexact == 0)
                 catch_up();
         pthread_mutex_unlock(&lock);

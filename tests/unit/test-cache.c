@@ -50,6 +50,9 @@ static void test_ids(void)
 static void test_classes(void)
 {
         bool c1, c2;
+
+        ok(!cache_class_slot("v9:p0:all", &c1) || !c1, "nothing is cacheable before the watcher has watched everything");
+        cache_set_watched(true);
         uint16_t root = cache_class_slot("v0:p0:all", &c1);
         uint16_t alice = cache_class_slot("v0:p0:u1000:g1000:c/a:G", &c2);
 
