@@ -3,7 +3,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uthash.h>
 
 #include "cache.h"
 #include "node.h"
@@ -11,11 +10,82 @@
 struct entry {
         struct node n;
         uint64_t nlookup;
-        UT_hash_handle hh;
 };
 
-static struct entry *by_id;
+/* Linear probing over a power-of-two table, at most half full; removal shifts the run back. */
+static struct entry **table;
+static size_t cap, count;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t slot_of(uint64_t id, size_t c)
+{
+        id ^= id >> 33;
+        id *= 0xff51afd7ed558ccdull;
+        id ^= id >> 33;
+        return (size_t)id & (c - 1);
+}
+
+/* The index of id's entry, or of the empty slot where it would go. lock held. */
+static size_t find(uint64_t id)
+{
+        size_t i = slot_of(id, cap);
+
+        while (table[i] && table[i]->n.id != id)
+                i = (i + 1) & (cap - 1);
+        return i;
+}
+
+static int grow(void)
+{
+        size_t c = cap ? cap * 2 : 1024;
+        struct entry **t = calloc(c, sizeof(*t));
+
+        if (!t)
+                return -ENOMEM;
+        for (size_t i = 0; i < cap; i++)
+                if (table[i]) {
+                        size_t j = slot_of(table[i]->n.id, c);
+
+                        while (t[j])
+                                j = (j + 1) & (c - 1);
+                        t[j] = table[i];
+                }
+        free(table);
+        table = t;
+        cap = c;
+        return 0;
+}
+
+static int insert(struct entry *e)
+{
+        if (2 * (count + 1) > cap && grow() < 0)
+                return -ENOMEM;
+        table[find(e->n.id)] = e;
+        count++;
+        return 0;
+}
+
+static void erase(size_t i)
+{
+        size_t j = i;
+
+        table[i] = NULL;
+        count--;
+        /* Move back every later entry of the run that its home slot lets move. */
+        for (;;) {
+                size_t home;
+
+                j = (j + 1) & (cap - 1);
+                if (!table[j])
+                        return;
+                home = slot_of(table[j]->n.id, cap);
+                if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+                        table[i] = table[j];
+                        table[j] = NULL;
+                        i = j;
+                }
+        }
+}
 
 static void entry_free(struct entry *e)
 {
@@ -31,7 +101,7 @@ static struct entry *entry_new(uint64_t id, enum node_kind kind, const char *pat
 
         if (!e)
                 return NULL;
-        e->n = (struct node){ .id = id, .kind = kind, .vf = vf, .top = top && name };
+        e->n = (struct node){ .id = id, .kind = (uint8_t)kind, .vf = vf, .top = top && name };
         e->n.path = strdup(path);
         e->n.name = name ? strdup(name) : NULL;
         if (!e->n.path || (name && !e->n.name)) {
@@ -48,7 +118,10 @@ int node_init(void)
         if (!root)
                 return -ENOMEM;
         root->nlookup = 1; /* never forgotten */
-        HASH_ADD(hh, by_id, n.id, sizeof(uint64_t), root);
+        if (insert(root) < 0) {
+                entry_free(root);
+                return -ENOMEM;
+        }
         return 0;
 }
 
@@ -58,7 +131,7 @@ struct node *node_ref(uint64_t id, enum node_kind kind, const char *path, const 
         struct entry *e;
 
         pthread_mutex_lock(&lock);
-        HASH_FIND(hh, by_id, &id, sizeof(id), e);
+        e = table[find(id)];
         if (e) {
                 e->nlookup++;
                 pthread_mutex_unlock(&lock);
@@ -71,7 +144,7 @@ struct node *node_ref(uint64_t id, enum node_kind kind, const char *path, const 
         if (!made)
                 return NULL;
         pthread_mutex_lock(&lock);
-        HASH_FIND(hh, by_id, &id, sizeof(id), found);
+        found = table[find(id)];
         if (found) {
                 found->nlookup++;
                 pthread_mutex_unlock(&lock);
@@ -79,7 +152,11 @@ struct node *node_ref(uint64_t id, enum node_kind kind, const char *path, const 
                 return &found->n;
         }
         made->nlookup = 1;
-        HASH_ADD(hh, by_id, n.id, sizeof(uint64_t), made);
+        if (insert(made) < 0) {
+                pthread_mutex_unlock(&lock);
+                entry_free(made);
+                return NULL;
+        }
         pthread_mutex_unlock(&lock);
         cache_slot_ref(cache_id_slot(id), 1);
         return &made->n;
@@ -92,9 +169,11 @@ void node_forget(uint64_t id, uint64_t n)
         if (id == CACHE_ROOT_ID)
                 return;
         pthread_mutex_lock(&lock);
-        HASH_FIND(hh, by_id, &id, sizeof(id), e);
+        size_t i = find(id);
+
+        e = table[i];
         if (e && (e->nlookup -= n < e->nlookup ? n : e->nlookup) == 0)
-                HASH_DELETE(hh, by_id, e);
+                erase(i);
         else
                 e = NULL;
         pthread_mutex_unlock(&lock);
@@ -109,12 +188,12 @@ struct node *node_get(uint64_t id)
         struct entry *e;
 
         pthread_mutex_lock(&lock);
-        HASH_FIND(hh, by_id, &id, sizeof(id), e);
+        e = table[find(id)];
         pthread_mutex_unlock(&lock);
         return e ? &e->n : NULL;
 }
 
-size_t node_set_size(uint64_t id, size_t size)
+uint32_t node_set_size(uint64_t id, uint32_t size)
 {
         struct node *n = node_get(id);
 
@@ -123,23 +202,22 @@ size_t node_set_size(uint64_t id, size_t size)
 
 char **node_top_names(void)
 {
-        struct entry *e, *tmp;
         size_t n = 0, bytes = sizeof(char *);
         char **names, *p;
 
         pthread_mutex_lock(&lock);
-        HASH_ITER(hh, by_id, e, tmp)
-                if (e->n.top) {
+        for (size_t i = 0; i < cap; i++)
+                if (table[i] && table[i]->n.top) {
                         n++;
-                        bytes += sizeof(char *) + strlen(e->n.name) + 1;
+                        bytes += sizeof(char *) + strlen(table[i]->n.name) + 1;
                 }
         names = malloc(bytes);
         if (names) {
                 p = (char *)(names + n + 1);
                 n = 0;
-                HASH_ITER(hh, by_id, e, tmp)
-                        if (e->n.top) {
-                                names[n++] = strcpy(p, e->n.name);
+                for (size_t i = 0; i < cap; i++)
+                        if (table[i] && table[i]->n.top) {
+                                names[n++] = strcpy(p, table[i]->n.name);
                                 p += strlen(p) + 1;
                         }
                 names[n] = NULL;
@@ -153,7 +231,7 @@ unsigned node_count(void)
         unsigned n;
 
         pthread_mutex_lock(&lock);
-        n = HASH_CNT(hh, by_id);
+        n = (unsigned)count;
         pthread_mutex_unlock(&lock);
         return n;
 }

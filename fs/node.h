@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * node: the inode table. One node per id that the kernel holds a lookup
- * reference on, in uthash by id. Ids are made from the caller's class and
+ * reference on, in an open-addressing table by id (a node is about 100
+ * bytes with its path: the kernel may hold hundreds of thousands). Ids are made from the caller's class and
  * what the kernel says of the object (cache.h), so a name looked up twice
  * by one class is the same node, and by two classes two nodes (SPEC 5.3: a
  * directory inode may have only one dentry).
@@ -28,13 +29,13 @@ enum node_kind {
 
 struct node {
         uint64_t id;
-        enum node_kind kind;
         const struct view_file *vf; /* NODE_FRIENDLY */
         char *path;
         char *name;                 /* NODE_FRIENDLY: its name in limits/ or stats/; top: its name at the top */
+        uint32_t size;              /* files: the length of the value last pushed into the page cache */
+        uint32_t writers;           /* files: opens for writing now (atomic) */
+        uint8_t kind;               /* enum node_kind */
         bool top;                   /* an entry of the top of the mount */
-        size_t size;                /* files: the length of the value last pushed into the page cache */
-        unsigned writers;           /* files: opens for writing now (atomic) */
 };
 
 int node_init(void);
@@ -58,6 +59,6 @@ void node_forget(uint64_t id, uint64_t n);
 struct node *node_get(uint64_t id);
 
 /* Set the length of the value last pushed into the page cache; returns the previous one. */
-size_t node_set_size(uint64_t id, size_t size);
+uint32_t node_set_size(uint64_t id, uint32_t size);
 
 unsigned node_count(void);

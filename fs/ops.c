@@ -932,7 +932,7 @@ static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
         pthread_mutex_t *l = &push_locks[ino % ELEMENTSOF(push_locks)];
 
         pthread_mutex_lock(l);
-        if (len < node_set_size(ino, len))
+        if (len < node_set_size(ino, (uint32_t)len))
                 fuse_lowlevel_notify_inval_inode(session, ino, -1, 0); /* attributes only: no page lock taken */
         r = fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
         pthread_mutex_unlock(l);
