@@ -127,7 +127,7 @@ int caller_read_status(struct caller *c)
 {
         unsigned long v[CALLER_MAX_GROUPS];
         _cleanup_free_ char *buf = NULL;
-        int n = procfs_read(c->pid, "status", &buf);
+        int n = procfs_read_status(c->pid, &buf);
 
         if (n < 0)
                 return n;

@@ -185,9 +185,10 @@ int cgroupfs_read_fd(int fd, char **ret, size_t *ret_len)
                                 continue;
                         return NEG_ERRNO();
                 }
-                if (r == 0)
-                        break;
                 len += (size_t)r;
+                /* cgroupfs files are seq_files: a read short of the buffer ended the text (no read for 0). */
+                if (r == 0 || len + 1 < size)
+                        break;
         }
         buf[len] = 0;
         *ret = TAKE_PTR(buf);

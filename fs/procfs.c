@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,78 @@ int procfs_read(pid_t pid, const char *file, char **ret)
         buf[len] = 0;
         *ret = TAKE_PTR(buf);
         return 0;
+}
+
+#define STATUS_FDS 256 /* one per bucket: pid % STATUS_FDS */
+
+static struct status_fd {
+        pthread_mutex_t lock; /* held across the read: the descriptor is never closed under a reader */
+        pid_t pid;
+        int fd;
+} status_fds[STATUS_FDS] = { [0 ... STATUS_FDS - 1] = { PTHREAD_MUTEX_INITIALIZER, 0, -1 } };
+
+/* The whole text of fd from offset 0, NUL-terminated. */
+static int read_whole(int fd, char **ret)
+{
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0, size = 0;
+
+        for (;;) {
+                ssize_t n;
+
+                if (size - len < 2) {
+                        char *nb;
+
+                        size = size ? size * 2 : 4096;
+                        if (size > PROCFS_MAX)
+                                return -EFBIG;
+                        nb = realloc(buf, size);
+                        if (!nb)
+                                return -ENOMEM;
+                        buf = nb;
+                }
+                n = pread(fd, buf + len, size - len - 1, (off_t)len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return errno == ESRCH || errno == ENOENT ? -ESRCH : NEG_ERRNO();
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+                /* One read holds the whole of a status file: no second one to find the end. */
+                if (size - len > 1)
+                        break;
+        }
+        if (len == 0)
+                return -ESRCH; /* a process being reaped reads empty */
+        buf[len] = 0;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+int procfs_read_status(pid_t pid, char **ret)
+{
+        struct status_fd *s = &status_fds[(unsigned)pid % STATUS_FDS];
+        char path[64];
+        int r = -ESRCH;
+
+        pthread_mutex_lock(&s->lock);
+        for (int attempt = 0; attempt < 2 && r == -ESRCH; attempt++) {
+                if (s->fd < 0 || s->pid != pid || attempt > 0) {
+                        if (s->fd >= 0)
+                                close(s->fd);
+                        snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)pid);
+                        s->fd = open(path, O_RDONLY | O_CLOEXEC);
+                        s->pid = pid;
+                        if (s->fd < 0) {
+                                r = errno == ENOENT ? -ESRCH : NEG_ERRNO();
+                                break;
+                        }
+                }
+                r = read_whole(s->fd, ret);
+        }
+        pthread_mutex_unlock(&s->lock);
+        return r;
 }
 
 int procfs_hex(const char *status, const char *key, uint64_t *ret)
