@@ -176,12 +176,37 @@ static int served_relative(const char *abs, char *buf, size_t n)
         return snprintf(buf, n, "%s", rest) >= (int)n ? -ENAMETOOLONG : 0;
 }
 
+#define CLASS_KEY_MAX (PATH_MAX + 64 + CALLER_MAX_GROUPS * 11)
+
+/* What this thread's request has read already. */
+static __thread struct {
+        bool own_valid, key_valid;
+        pid_t own_pid;
+        int own_r, key_r;
+        char own[PATH_MAX];
+        char key[CLASS_KEY_MAX];
+} request;
+
+void caller_request_begin(void)
+{
+        request.own_valid = false;
+        request.key_valid = false;
+}
+
 int caller_cgroup(pid_t pid, char *buf, size_t n)
 {
         char cg[PATH_MAX];
-        int r = read_cgroup_line(pid, cg, sizeof(cg));
 
-        return r < 0 ? r : served_relative(cg, buf, n);
+        if (!request.own_valid || request.own_pid != pid) {
+                int r = read_cgroup_line(pid, cg, sizeof(cg));
+
+                request.own_r = r < 0 ? r : served_relative(cg, request.own, sizeof(request.own));
+                request.own_pid = pid;
+                request.own_valid = true;
+        }
+        if (request.own_r < 0)
+                return request.own_r;
+        return snprintf(buf, n, "%s", request.own) >= (int)n ? -ENAMETOOLONG : 0;
 }
 
 /*
@@ -394,7 +419,7 @@ int caller_locate(struct caller *c)
         return 0;
 }
 
-int caller_class_key(const struct caller *c, char *buf, size_t n)
+static int class_key(const struct caller *c, char *buf, size_t n)
 {
         struct pidns ns = PIDNS_NONE;
         char own[PATH_MAX];
@@ -421,4 +446,14 @@ int caller_class_key(const struct caller *c, char *buf, size_t n)
         for (int i = 0; i < c->ngroups && len < n; i++)
                 len += (size_t)snprintf(buf + len, n - len, "%u,", (unsigned)c->groups[i]);
         return len < n ? 0 : -ENAMETOOLONG;
+}
+
+int caller_class_key(const struct caller *c, const char **ret)
+{
+        if (!request.key_valid) {
+                request.key_r = class_key(c, request.key, sizeof(request.key));
+                request.key_valid = true;
+        }
+        *ret = request.key;
+        return request.key_r;
 }

@@ -70,7 +70,14 @@ int caller_cgroup(pid_t pid, char *buf, size_t n);
 /*
  * The name of c's class (cache.h): its view root and PID namespace, and,
  * unless it sees everything, its uid, gid, groups and own cgroup. Call as c
- * (caller_become); -errno when a fact cannot be read (c is gone).
+ * (caller_become); -errno when a fact cannot be read (c is gone). *ret
+ * lives until the next request this thread begins (caller_request_begin).
  */
-#define CLASS_KEY_MAX (PATH_MAX + 64 + CALLER_MAX_GROUPS * 11)
-int caller_class_key(const struct caller *c, char *buf, size_t n);
+int caller_class_key(const struct caller *c, const char **ret);
+
+/*
+ * A request begins on this thread: forget what the last one read. Within
+ * one request, the class key and the caller's own cgroup are read once
+ * (the same moment's facts for every decision of the request).
+ */
+void caller_request_begin(void);

@@ -149,6 +149,7 @@ static int caller_from_req(fuse_req_t req, struct caller *c)
         const struct fuse_ctx *ctx = fuse_req_ctx(req);
         int n;
 
+        caller_request_begin();
         c->uid = ctx->uid;
         c->gid = ctx->gid;
         c->pid = ctx->pid;
@@ -399,7 +400,8 @@ static int resolve_child(const struct node *p, const struct caller *c, const cha
 static void reply_child(fuse_req_t req, const struct caller *c, const struct node *p, const char *name)
 {
         struct fuse_entry_param e = { 0 };
-        _cleanup_free_ char *path = NULL, *key = malloc(CLASS_KEY_MAX);
+        _cleanup_free_ char *path = NULL;
+        const char *key;
         const struct view_file *vf = NULL;
         struct stat st = { 0 };
         enum node_kind kind;
@@ -408,7 +410,7 @@ static void reply_child(fuse_req_t req, const struct caller *c, const struct nod
         struct node *n;
         int r;
 
-        r = key ? caller_class_key(c, key, CLASS_KEY_MAX) : -ENOMEM;
+        r = caller_class_key(c, &key);
         if (r >= 0)
                 r = resolve_child(p, c, name, &kind, &path, &vf, &st);
         if (r >= 0 && !st.st_mode)
@@ -467,7 +469,7 @@ static bool node_visible(const struct node *n, const struct caller *c)
 static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct caller *c, struct node *copy)
 {
         struct node *n = node_get(ino);
-        char key[CLASS_KEY_MAX];
+        const char *key;
 
         if (!n) {
                 fuse_reply_err(req, ESTALE);
@@ -478,7 +480,7 @@ static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct ca
                 copy->path = (char *)c->root;
         else if (!c->in_view || !path_within(n->path, c->root) ||
                  (!visibility_all(c) &&
-                  (caller_class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(ino), key)) &&
+                  (caller_class_key(c, &key) < 0 || !cache_slot_of(cache_id_slot(ino), key)) &&
                   !node_visible(n, c))) {
                 fuse_reply_err(req, ENOENT);
                 return NULL;
@@ -553,9 +555,9 @@ static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 /* How long the kernel may keep n's attributes for c: while nothing changes, in c's class's current slot. */
 static double attr_timeout(const struct node *n, const struct caller *c)
 {
-        char key[CLASS_KEY_MAX];
+        const char *key;
 
-        if (is_view_root(n) || n->kind == NODE_SELF || caller_class_key(c, key, sizeof(key)) < 0)
+        if (is_view_root(n) || n->kind == NODE_SELF || caller_class_key(c, &key) < 0)
                 return 0.0;
         return cache_slot_current(cache_id_slot(n->id), key) ? CACHED : 0.0;
 }
@@ -902,13 +904,13 @@ static int translate_pids(struct handle *h)
  */
 static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
 {
-        char key[CLASS_KEY_MAX];
+        const char *key;
         struct fuse_bufvec bv = FUSE_BUFVEC_INIT(0);
         const char *text;
         size_t len;
         int r;
 
-        if (!session || caller_class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(ino), key))
+        if (!session || caller_class_key(c, &key) < 0 || !cache_slot_of(cache_id_slot(ino), key))
                 return -EXDEV;
         /* Open for writing too (cat f > f): its size stays what the writer's O_TRUNC made it, as on cgroupfs. */
         if (__atomic_load_n(&node_get(ino)->writers, __ATOMIC_RELAXED))
@@ -1317,10 +1319,10 @@ static int list_dir(struct dir_buf *b, const struct node *n, const struct caller
  */
 static bool opendir_cached(const struct node *n, const struct caller *c, struct fuse_file_info *fi)
 {
-        char key[CLASS_KEY_MAX];
+        const char *key;
 
         if (is_view_root(n) || n->kind == NODE_SELF || n->kind == NODE_FILE || n->kind == NODE_FRIENDLY ||
-            caller_class_key(c, key, sizeof(key)) < 0 || !cache_slot_of(cache_id_slot(n->id), key))
+            caller_class_key(c, &key) < 0 || !cache_slot_of(cache_id_slot(n->id), key))
                 return false;
         fi->cache_readdir = 1;
         fi->keep_cache = cache_slot_current(cache_id_slot(n->id), key);
@@ -1389,6 +1391,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
         }
         /* A cached directory's listing, taken now that the kernel asks (the kernel serializes readdir of one file). */
         if (b->opener) {
+                caller_request_begin();
                 r = caller_become(b->opener);
                 if (r >= 0)
                         r = list_dir(b, &b->dir, b->opener);
