@@ -910,10 +910,12 @@ static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
         size_t len;
         int r;
 
-        if (!session || caller_class_key(c, &key) < 0 || !cache_slot_of(cache_id_slot(ino), key))
+        struct node *n = node_get(ino);
+
+        if (!session || !n || caller_class_key(c, &key) < 0 || !cache_slot_of(cache_id_slot(ino), key))
                 return -EXDEV;
         /* Open for writing too (cat f > f): its size stays what the writer's O_TRUNC made it, as on cgroupfs. */
-        if (__atomic_load_n(&node_get(ino)->writers, __ATOMIC_RELAXED))
+        if (__atomic_load_n(&n->writers, __ATOMIC_RELAXED))
                 return -EBUSY;
         if (h->kind == NODE_FILE) {
                 r = h->pids && h->ns.level > 0 ? translate_pids(h) : cgroupfs_read_fd(h->fd, &h->text, &h->len);
@@ -991,8 +993,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         }
         /* Written files go straight through; a value read is pushed into the page cache now (push_value). */
         fi->noflush = 1;
-        if (writing) {
-                h->writing = node_get(ino);
+        if (writing && (h->writing = node_get(ino))) {
                 __atomic_fetch_add(&h->writing->writers, 1, __ATOMIC_RELAXED);
                 /* The kernel made the file empty (atomic O_TRUNC): so say its attributes from now on. */
                 if (fi->flags & O_TRUNC)

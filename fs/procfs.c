@@ -14,47 +14,6 @@
 
 #define PROCFS_MAX (4u << 20)
 
-int procfs_read(pid_t pid, const char *file, char **ret)
-{
-        _cleanup_free_ char *buf = NULL;
-        _cleanup_close_ int fd = -1;
-        size_t len = 0, size = 0;
-        char path[64];
-
-        snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)pid, (int)pid, file);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return errno == ENOENT ? -ESRCH : NEG_ERRNO();
-        for (;;) {
-                ssize_t n;
-
-                if (size - len < 2) {
-                        char *nb;
-
-                        size = size ? size * 2 : 4096;
-                        if (size > PROCFS_MAX)
-                                return -EFBIG;
-                        nb = realloc(buf, size);
-                        if (!nb)
-                                return -ENOMEM;
-                        buf = nb;
-                }
-                n = read(fd, buf + len, size - len - 1);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return errno == ESRCH || errno == ENOENT ? -ESRCH : NEG_ERRNO();
-                if (n == 0)
-                        break;
-                len += (size_t)n;
-        }
-        if (len == 0)
-                return -ESRCH; /* a process being reaped reads empty */
-        buf[len] = 0;
-        *ret = TAKE_PTR(buf);
-        return 0;
-}
-
 #define STATUS_FDS 256 /* one per bucket: pid % STATUS_FDS */
 
 static struct status_fd {
@@ -91,7 +50,7 @@ static int read_whole(int fd, char **ret)
                 if (n == 0)
                         break;
                 len += (size_t)n;
-                /* One read holds the whole of a status file: no second one to find the end. */
+                /* /proc/<pid> files are seq_files: a read short of the buffer ended the text. */
                 if (size - len > 1)
                         break;
         }
@@ -100,6 +59,18 @@ static int read_whole(int fd, char **ret)
         buf[len] = 0;
         *ret = TAKE_PTR(buf);
         return 0;
+}
+
+int procfs_read(pid_t pid, const char *file, char **ret)
+{
+        _cleanup_close_ int fd = -1;
+        char path[64];
+
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)pid, (int)pid, file);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? -ESRCH : NEG_ERRNO();
+        return read_whole(fd, ret);
 }
 
 int procfs_read_status(pid_t pid, char **ret)
