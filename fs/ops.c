@@ -1034,12 +1034,19 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
         _cleanup_free_ char *buf = NULL;
         ssize_t r;
 
-        /* The page cache lost what push_value put there (pressure, a shorter value): the same value again. */
+        /*
+         * The page cache lost what push_value put there (pressure, a shorter
+         * value): the same value again. Under the handle's lock: the kernel
+         * may send the release as soon as it has this reply, before the reply
+         * call has returned here.
+         */
         if (h->cached) {
+                pthread_mutex_lock(&h->lock);
                 if (h->kind == NODE_FILE)
                         reply_slice(req, h->text, h->len, size, off);
                 else
                         reply_slice(req, h->vh->text, h->vh->len, size, off);
+                pthread_mutex_unlock(&h->lock);
                 return;
         }
         /* Reads use the descriptors opened as the caller; no credentials to switch. */

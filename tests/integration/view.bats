@@ -232,10 +232,13 @@ padded() { printf '%s%*s\\n' "$1" $(($2 - ${#1} - 1)) ''; }
 }
 
 @test "cgroup.freeze: freezing through the view freezes the cgroup" {
-        mkdir "$T/frz"
-        # a busy loop: running, it is never asleep and its CPU time grows
-        sh -c 'while :; do :; done' &
+        mkdir "$T/frz" "$T/frz-hold"
+        # a busy loop: running, it is never asleep and its CPU time grows; born in $T (killed with it
+        # if the test fails), away from bats' output (which would wait for it)
+        sh -c 'echo $$ > "$1/cgroup.procs" && exec sh -c "while :; do :; done"' sh "$T/frz-hold" \
+                > /dev/null 2>&1 3>&- &
         pid=$!
+        for _ in $(seq 50); do grep -qx "$pid" "$T/frz-hold/cgroup.procs" && break; sleep 0.05; done
         echo "$pid" > "$M/frz/cgroup.procs"
         echo 1 > "$M/frz/cgroup.freeze"
         for _ in $(seq 50); do grep -q 'frozen 1' "$T/frz/cgroup.events" && break; sleep 0.1; done
