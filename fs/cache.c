@@ -167,6 +167,16 @@ void cache_changed(void)
         pthread_mutex_unlock(&lock);
 }
 
+uint32_t cache_epoch(void)
+{
+        uint32_t e;
+
+        pthread_mutex_lock(&lock);
+        e = epoch;
+        pthread_mutex_unlock(&lock);
+        return e;
+}
+
 uint32_t cache_wait_change(uint32_t seen)
 {
         uint32_t e;

@@ -78,6 +78,9 @@ void cache_changed(void);
 /* Everything may be cached only while every change is reported (watches on every cgroup); false at start. */
 void cache_set_watched(bool all_watched);
 
+/* The epoch now: it moves on at every change. */
+uint32_t cache_epoch(void);
+
 /* Wait until the epoch is no longer seen (something changed); returns the epoch now. */
 uint32_t cache_wait_change(uint32_t seen);
 

@@ -187,6 +187,13 @@ static __thread struct {
         char key[CLASS_KEY_MAX];
 } request;
 
+static bool single_class;
+
+void caller_set_single_class(void)
+{
+        single_class = true;
+}
+
 void caller_request_begin(void)
 {
         request.own_valid = false;
@@ -437,12 +444,19 @@ static int class_key(const struct caller *c, char *buf, size_t n)
         }
         pidns_close(&ns);
         len = (size_t)snprintf(buf, n, "v%u:p%llu:", c->view, (unsigned long long)ns.ino);
-        if (visibility_all(c))
+        /*
+         * "all": every name of the view, and the file permission to reach every
+         * entry's attributes (the kernel checks none on a cached entry), unless
+         * the mount declared one class for everyone (host_only, visibility=all).
+         */
+        if (single_class || (visibility_all(c) && CALLER_PRIVILEGED(c)))
                 return snprintf(buf + len, n - len, "all") < (int)(n - len) ? 0 : -ENAMETOOLONG;
-        if ((r = caller_cgroup(c->pid, own, sizeof(own))) < 0 && r != -ENOENT)
+        /* Its own cgroup decides what it sees unless it sees every cgroup. */
+        r = -ENOENT;
+        if (!visibility_all(c) && (r = caller_cgroup(c->pid, own, sizeof(own))) < 0 && r != -ENOENT)
                 return r;
-        len += (size_t)snprintf(buf + len, n - len, "u%u:g%u:c%s:G", (unsigned)c->uid, (unsigned)c->gid,
-                                r < 0 ? "/.." : own);
+        len += (size_t)snprintf(buf + len, n - len, "u%u:g%u:C%llx:c%s:G", (unsigned)c->uid, (unsigned)c->gid,
+                                (unsigned long long)(c->caps & CALLER_GRANT_CAPS), r < 0 ? "/.." : own);
         for (int i = 0; i < c->ngroups && len < n; i++)
                 len += (size_t)snprintf(buf + len, n - len, "%u,", (unsigned)c->groups[i]);
         return len < n ? 0 : -ENAMETOOLONG;

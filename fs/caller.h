@@ -69,11 +69,16 @@ int caller_cgroup(pid_t pid, char *buf, size_t n);
 
 /*
  * The name of c's class (cache.h): its view root and PID namespace, and,
- * unless it sees everything, its uid, gid, groups and own cgroup. Call as c
+ * unless it sees everything and may read every entry (CAP_DAC_OVERRIDE),
+ * its uid, gid, groups, file capabilities and (unless it sees every
+ * cgroup) its own cgroup. Call as c
  * (caller_become); -errno when a fact cannot be read (c is gone). *ret
  * lives until the next request this thread begins (caller_request_begin).
  */
 int caller_class_key(const struct caller *c, const char **ret);
+
+/* Every caller is of one class (host_only with visibility=all: a trade the mount declares). */
+void caller_set_single_class(void);
 
 /*
  * A request begins on this thread: forget what the last one read. Within

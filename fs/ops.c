@@ -81,6 +81,7 @@ int ops_set_host_only(bool everyone_sees_all)
         if (!everyone_sees_all)
                 return 0;
         one_class = true;
+        caller_set_single_class();
         /* Signals go to the FUSE threads, which must wake to end the session. */
         sigfillset(&all);
         pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -113,6 +114,8 @@ struct handle {
         bool granted;            /* opened by grant: moves are checked against it at write */
         bool cached;             /* its value was pushed into the page cache at open: reads serve that value */
         struct node *writing;    /* opened for writing: the node whose writers it counts */
+        struct node *reading;    /* opened for reading: the node whose readers it counts (under push_locks) */
+        fuse_ino_t ino;
         struct caller *opener;   /* pids: who opened it, for the checks of a move */
         char *text;              /* the value read at open (cached), or pids translated for a foreign PID namespace */
         size_t len;
@@ -406,27 +409,33 @@ static void reply_child(fuse_req_t req, const struct caller *c, const struct nod
         struct stat st = { 0 };
         enum node_kind kind;
         bool cacheable;
+        uint32_t epoch;
         uint16_t slot;
         struct node *n;
         int r;
 
         r = caller_class_key(c, &key);
-        if (r >= 0)
-                r = resolve_child(p, c, name, &kind, &path, &vf, &st);
+        if (r < 0) {
+                fuse_reply_err(req, -r);
+                return;
+        }
+        /* The slot first: every change made before this walk began is known before anything is read. */
+        if (is_view_root(p)) {
+                visibility_sync();
+                slot = cache_class_slot(key, &cacheable);
+        } else {
+                slot = cache_id_slot(p->id);
+        }
+        epoch = cache_epoch();
+        r = resolve_child(p, c, name, &kind, &path, &vf, &st);
         if (r >= 0 && !st.st_mode)
                 r = entry_attr(kind, path, name, vf, c, &st);
         if (r < 0) {
                 fuse_reply_err(req, -r);
                 return;
         }
-        if (is_view_root(p)) {
-                /* Every change made before this walk began is known before its slot is chosen. */
-                visibility_sync();
-                slot = cache_class_slot(key, &cacheable);
-        } else {
-                slot = cache_id_slot(p->id);
-                cacheable = cache_slot_current(slot, key);
-        }
+        /* Kept only if nothing changed while it was read (a change makes the slot stale). */
+        cacheable = cache_slot_current(slot, key);
         n = node_ref(cache_id(slot, id_kind(kind, vf), (uint64_t)st.st_ino), kind, path,
                      kind == NODE_FRIENDLY || is_view_root(p) ? name : NULL, vf, is_view_root(p));
         if (!n) {
@@ -444,6 +453,14 @@ static void reply_child(fuse_req_t req, const struct caller *c, const struct nod
         e.attr_timeout = cacheable && kind != NODE_SELF ? CACHED : 0.0;
         if (fuse_reply_entry(req, &e) != 0)
                 node_forget(n->id, 1);
+        /*
+         * One class: a change that came while this entry was made may have been
+         * dropped from the kernel's cache before the entry reached it. Drop
+         * again, after the reply (never before: the kernel holds the top locked
+         * until it has the reply).
+         */
+        if (one_class && is_view_root(p) && cache_epoch() != epoch)
+                cache_changed();
 }
 
 /* Does c see the cgroup node n is of (for a file, its cgroup)? */
@@ -462,9 +479,10 @@ static bool node_visible(const struct node *n, const struct caller *c)
 /*
  * The node of ino as the caller reaches it, in a copy whose path is the
  * caller's: the top of the mount is the root of its view (SPEC 5.3), and a
- * node outside that view is not there for it. A node of another class (a
- * directory another caller walked into and handed on) answers only what c
- * itself may see. NULL after a reply.
+ * node outside that view is not there for it. A node not of c's class's
+ * current slot (a directory another caller walked into and handed on, or
+ * one c walked into before a change: a revoked delegation, a move to
+ * another cgroup) answers only what c itself may see now. NULL after a reply.
  */
 static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct caller *c, struct node *copy)
 {
@@ -480,7 +498,7 @@ static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct ca
                 copy->path = (char *)c->root;
         else if (!c->in_view || !path_within(n->path, c->root) ||
                  (!visibility_all(c) &&
-                  (caller_class_key(c, &key) < 0 || !cache_slot_of(cache_id_slot(ino), key)) &&
+                  (caller_class_key(c, &key) < 0 || !cache_slot_current(cache_id_slot(ino), key)) &&
                   !node_visible(n, c))) {
                 fuse_reply_err(req, ENOENT);
                 return NULL;
@@ -832,6 +850,13 @@ static void handle_free(struct handle *h)
 {
         if (h->writing)
                 __atomic_fetch_sub(&h->writing->writers, 1, __ATOMIC_RELAXED);
+        if (h->reading) {
+                pthread_mutex_t *l = &push_locks[h->ino % ELEMENTSOF(push_locks)];
+
+                pthread_mutex_lock(l);
+                h->reading->readers--;
+                pthread_mutex_unlock(l);
+        }
         if (h->fd >= 0)
                 close(h->fd);
         if (h->counted)
@@ -914,9 +939,7 @@ static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
 
         if (!session || !n || caller_class_key(c, &key) < 0 || !cache_slot_of(cache_id_slot(ino), key))
                 return -EXDEV;
-        /* Open for writing too (cat f > f): its size stays what the writer's O_TRUNC made it, as on cgroupfs. */
-        if (__atomic_load_n(&n->writers, __ATOMIC_RELAXED))
-                return -EBUSY;
+
         if (h->kind == NODE_FILE) {
                 r = h->pids && h->ns.level > 0 ? translate_pids(h) : cgroupfs_read_fd(h->fd, &h->text, &h->len);
                 text = h->text;
@@ -932,15 +955,25 @@ static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
                 return -EFBIG;
         bv.buf[0].size = len;
         bv.buf[0].mem = (void *)text;
-        /* Two opens of one inode at once: the length said and the value pushed are the same open's. */
+        /*
+         * The page cache is the inode's, shared by every open: pushed only when
+         * no other open reads it (a value pushed under a reader would tear what
+         * it reads; a reader of another class maps it) nor writes it (cat f > f:
+         * the size stays what the writer's O_TRUNC made it, as on cgroupfs).
+         * The others read through direct I/O.
+         */
         pthread_mutex_t *l = &push_locks[ino % ELEMENTSOF(push_locks)];
 
         pthread_mutex_lock(l);
-        if (len < node_set_size(ino, (uint32_t)len))
-                fuse_lowlevel_notify_inval_inode(session, ino, -1, 0); /* attributes only: no page lock taken */
-        r = fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
+        if (n->readers || __atomic_load_n(&n->writers, __ATOMIC_RELAXED))
+                r = -EBUSY;
+        else {
+                if (len < node_set_size(ino, (uint32_t)len))
+                        fuse_lowlevel_notify_inval_inode(session, ino, -1, 0); /* attributes only: no page lock */
+                r = fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
+                COUNT(STORE);
+        }
         pthread_mutex_unlock(l);
-        COUNT(STORE);
         return r;
 }
 
@@ -1004,6 +1037,14 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 fi->keep_cache = 1;
         } else {
                 fi->direct_io = 1;
+        }
+        if (!writing && (h->reading = node_get(ino))) {
+                pthread_mutex_t *l = &push_locks[ino % ELEMENTSOF(push_locks)];
+
+                pthread_mutex_lock(l);
+                h->reading->readers++;
+                pthread_mutex_unlock(l);
+                h->ino = ino;
         }
         fi->fh = (uint64_t)(uintptr_t)h;
         counter_add(COUNTER_HANDLES, 1);

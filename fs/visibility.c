@@ -76,7 +76,7 @@ static bool delegated(const struct caller *c, const char *path)
  * counts as holding nothing: the way is hidden, never shown by mistake.
  */
 
-/* IN_MODIFY: cgroup.subtree_control and cgroup.type, for the cache (files come and go in children). */
+/* IN_MODIFY: cgroup.subtree_control, cgroup.type and cgroup.pressure, for the cache (files come and go). */
 #define WATCH_MASK (IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_ONLYDIR)
 
 struct cg {
@@ -431,7 +431,8 @@ static void handle(const struct inotify_event *ev)
         }
         /* Writes are news only where they change which files exist: the rest are values (never cached). */
         if (!(ev->mask & IN_MODIFY) ||
-            (ev->len && (!strcmp(ev->name, "cgroup.subtree_control") || !strcmp(ev->name, "cgroup.type"))))
+            (ev->len && (!strcmp(ev->name, "cgroup.subtree_control") || !strcmp(ev->name, "cgroup.type") ||
+                         !strcmp(ev->name, "cgroup.pressure"))))
                 cache_changed();
         if (!ev->len) {
                 if (ev->mask & IN_ATTRIB)

@@ -30,8 +30,8 @@ bool visibility_subtree(const struct caller *c, const char *path);
  * Start the thread that indexes delegations (the way down to them) and
  * follows every change on cgroupfs by inotify, with the daemon's rights; it
  * also tells the cache (cache.h) of every change a cached entry may show:
- * a cgroup made, removed or renamed, a chown or chmod, cgroup.subtree_control
- * or cgroup.type written, and whether every cgroup is watched.
+ * a cgroup made, removed or renamed, a chown or chmod, cgroup.subtree_control,
+ * cgroup.type or cgroup.pressure written, and whether every cgroup is watched.
  * Call once, after the daemon has forked (fuse_daemonize), before serving.
  *
  * Two environment variables exist for the tests alone:

@@ -163,3 +163,74 @@ teardown_file() {
         [ "$late" = directory ]
         [ "$refused" = EACCES ]
 }
+
+@test "two readers of one file while cgroupfs changes it: every read is one whole value" {
+        run $CHECK "$HELPERS/cachecheck.py" torn "$M/v/cgroup.max.descendants" "$T/v/cgroup.max.descendants" 2
+        echo "$output" | tail -5
+        [ "$status" -eq 0 ]
+        echo max > "$T/v/cgroup.max.descendants"
+}
+
+@test "a delegation revoked on cgroupfs: a directory the user still holds shows nothing more" {
+        mkdir -p "$T/rev/child"
+        chown "$U" "$T/rev"
+        # where the user can see it (bats' own directories are root's alone)
+        flagdir=$(mktemp -d /tmp/cgview-flag.XXXXXX)
+        chmod 755 "$flagdir"
+        flag=$flagdir/revoked
+        # the user walks in and stays there while root takes the delegation back
+        as_user "$U" bash -c "cd $M/rev && cat child/cgroup.max.depth && cat cgroup.max.depth &&
+                while [ ! -e $flag ]; do sleep 0.05; done
+                $SYS read child/cgroup.max.depth; $SYS read cgroup.max.depth; $SYS ls child" \
+                > "$BATS_TEST_TMPDIR/out" 2>&1 &
+        for _ in $(seq 100); do [ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -ge 2 ] && break; sleep 0.05; done
+        chown 0 "$T/rev"
+        touch "$flag"
+        wait %1 || true
+        rm -rf "$flagdir"
+        cat "$BATS_TEST_TMPDIR/out"
+        [ "$(sed -n 1,2p "$BATS_TEST_TMPDIR/out")" = "$(printf 'max\nmax')" ]
+        [ "$(sed -n 3,5p "$BATS_TEST_TMPDIR/out")" = "$(printf 'ENOENT\nENOENT\nENOENT')" ]
+}
+
+@test "visibility=all: a user stats what root looked up under a 0700 cgroup: EACCES, as on cgroupfs" {
+        local m2 pid2
+        mkdir -p "$T/secret/sub"
+        # another user's 0700 cgroup: only DAC capabilities reach inside
+        chown 65534 "$T/secret"
+        chmod 700 "$T/secret"
+        m2=$(mktemp -d /tmp/cgview-mnt.XXXXXX)
+        "$CGVIEW" -f -o cgroup_root="$T",visibility=all "$m2" 2> /dev/null &
+        pid2=$!
+        for _ in $(seq 100); do [[ $(< /proc/mounts) == *" $m2 fuse.cgview "* ]] && break; sleep 0.05; done
+        stat "$m2/secret/sub/cgroup.procs" > /dev/null
+        user=$(as_user "$U" $SYS stat "$m2/secret/sub/cgroup.procs")
+        raw=$(as_user "$U" $SYS stat "$T/secret/sub/cgroup.procs")
+        nocaps=$(setpriv --inh-caps=-all --bounding-set=-dac_override,-dac_read_search \
+                $SYS stat "$m2/secret/sub/cgroup.procs")
+        nocaps_raw=$(setpriv --inh-caps=-all --bounding-set=-dac_override,-dac_read_search \
+                $SYS stat "$T/secret/sub/cgroup.procs")
+        fusermount3 -u "$m2"
+        wait "$pid2" || true
+        rmdir "$m2"
+        chmod 755 "$T/secret"
+        chown 0 "$T/secret"
+        echo "user: $user (cgroupfs: $raw); uid 0 without DAC capabilities: $nocaps (cgroupfs: $nocaps_raw)"
+        [ "$raw" = EACCES ]
+        [ "$user" = EACCES ]
+        [ "$nocaps_raw" = EACCES ]
+        [ "$nocaps" = EACCES ]
+}
+
+@test "cgroup.pressure written on cgroupfs: the *.pressure files come and go at the next access" {
+        [ -f "$T/v/cgroup.pressure" ] || skip "no cgroup.pressure in this kernel"
+        ls "$M/v" > /dev/null
+        stat "$M/v/cpu.pressure" > /dev/null
+        echo 0 > "$T/v/cgroup.pressure"
+        off=$($SYS stat "$M/v/cpu.pressure")
+        echo 1 > "$T/v/cgroup.pressure"
+        on=$($SYS stat "$M/v/cpu.pressure")
+        echo "off: $off; on: $on"
+        [ "$off" = ENOENT ]
+        [ "$on" != ENOENT ]
+}

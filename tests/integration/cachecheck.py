@@ -6,6 +6,8 @@ usage:
   cachecheck.py values MOUNT_CG RAW_CG N    a value written on one side is what the other reads next
   cachecheck.py attrs MOUNT_CG RAW_CG N UID a mode or owner changed on cgroupfs is what the next stat says
   cachecheck.py recreate MOUNT_TOP RAW_TOP NAME N   a cgroup removed and made again, the view follows
+  cachecheck.py torn VIEW_FILE RAW_FILE SECONDS  values written on cgroupfs while two readers read the
+                                            view: every read is one whole value (no mix, no NUL)
   cachecheck.py same PATH EXPECTED N        every read of PATH is EXPECTED, lines in any order
                                             (another caller reads alongside)
 Prints "ok N trials" or the first mismatch, and exits 1 on a mismatch.
@@ -108,6 +110,35 @@ def same(path, expected, n):
     print("ok %d trials" % n)
 
 
+def torn(view, raw, seconds):
+    import time
+    values = ["max", "1234567890", "7"]
+    allowed = {v + "\n" for v in values}
+    end = time.monotonic() + seconds
+    readers = []
+    for _ in range(2):
+        pid = os.fork()
+        if pid == 0:
+            bad = 0
+            n = 0
+            while time.monotonic() < end:
+                got = read(view)
+                n += 1
+                if got not in allowed:
+                    bad += 1
+                    print("torn read %r" % got)
+            os._exit(1 if bad else 0)
+        readers.append(pid)
+    i = 0
+    while time.monotonic() < end:
+        write(raw, values[i % 3])
+        i += 1
+    failed = sum(os.waitpid(pid, 0)[1] != 0 for pid in readers)
+    if failed:
+        sys.exit(1)
+    print("ok %d writes" % i)
+
+
 def main():
     op = sys.argv[1]
     if op == "values":
@@ -116,6 +147,8 @@ def main():
         attrs(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     elif op == "recreate":
         recreate(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+    elif op == "torn":
+        torn(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     elif op == "same":
         same(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:
