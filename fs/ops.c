@@ -925,7 +925,8 @@ static int translate_pids(struct handle *h)
  * the length its attributes say: node_attr gives the length pushed last,
  * and a value shorter than the one before makes the kernel ask again.
  * Only into an inode of the caller's own class: callers of another (a PID
- * namespace) may read the same inode. Negative: read through direct I/O.
+ * namespace) may read the same inode; and only by the file's one open
+ * (op_open). Negative: read through direct I/O.
  */
 static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
 {
@@ -935,11 +936,8 @@ static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
         size_t len;
         int r;
 
-        struct node *n = node_get(ino);
-
-        if (!session || !n || caller_class_key(c, &key) < 0 || !cache_slot_of(cache_id_slot(ino), key))
+        if (!session || caller_class_key(c, &key) < 0 || !cache_slot_of(cache_id_slot(ino), key))
                 return -EXDEV;
-
         if (h->kind == NODE_FILE) {
                 r = h->pids && h->ns.level > 0 ? translate_pids(h) : cgroupfs_read_fd(h->fd, &h->text, &h->len);
                 text = h->text;
@@ -955,26 +953,11 @@ static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
                 return -EFBIG;
         bv.buf[0].size = len;
         bv.buf[0].mem = (void *)text;
-        /*
-         * The page cache is the inode's, shared by every open: pushed only when
-         * no other open reads it (a value pushed under a reader would tear what
-         * it reads; a reader of another class maps it) nor writes it (cat f > f:
-         * the size stays what the writer's O_TRUNC made it, as on cgroupfs).
-         * The others read through direct I/O.
-         */
-        pthread_mutex_t *l = &push_locks[ino % ELEMENTSOF(push_locks)];
-
-        pthread_mutex_lock(l);
-        if (n->readers || __atomic_load_n(&n->writers, __ATOMIC_RELAXED))
-                r = -EBUSY;
-        else {
-                if (len < node_set_size(ino, (uint32_t)len))
-                        fuse_lowlevel_notify_inval_inode(session, ino, -1, 0); /* attributes only: no page lock */
-                r = fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
-                COUNT(STORE);
-        }
-        pthread_mutex_unlock(l);
-        return r;
+        /* The caller is the file's only open (op_open): nothing else pushes or reads the pages meanwhile. */
+        if (len < node_set_size(ino, (uint32_t)len))
+                fuse_lowlevel_notify_inval_inode(session, ino, -1, 0); /* attributes only: no page lock taken */
+        COUNT(STORE);
+        return fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
 }
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -1032,19 +1015,30 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 if (fi->flags & O_TRUNC)
                         node_set_size(ino, 0);
         }
-        if (!writing && push_value(ino, h, &caller_) >= 0) {
-                h->cached = true;
-                fi->keep_cache = 1;
-        } else {
-                fi->direct_io = 1;
-        }
+        /*
+         * The page cache is the inode's, shared by every open: a value is
+         * pushed only by an open that is the file's only one (a value pushed
+         * under another reader would tear what it reads; a reader of another
+         * class may map it; cat f > f: the size stays what the writer's
+         * O_TRUNC made it, as on cgroupfs). The others read through direct I/O
+         * and leave the pages alone.
+         */
+        bool alone = false;
+
         if (!writing && (h->reading = node_get(ino))) {
                 pthread_mutex_t *l = &push_locks[ino % ELEMENTSOF(push_locks)];
 
                 pthread_mutex_lock(l);
-                h->reading->readers++;
+                alone = h->reading->readers++ == 0 && !__atomic_load_n(&h->reading->writers, __ATOMIC_RELAXED);
                 pthread_mutex_unlock(l);
                 h->ino = ino;
+        }
+        if (alone && push_value(ino, h, &caller_) >= 0) {
+                h->cached = true;
+                fi->keep_cache = 1;
+        } else {
+                fi->direct_io = 1;
+                fi->keep_cache = !writing;
         }
         fi->fh = (uint64_t)(uintptr_t)h;
         counter_add(COUNTER_HANDLES, 1);
