@@ -434,14 +434,8 @@ static int class_key(const struct caller *c, char *buf, size_t n)
         int r;
 
         /* /proc/<pid>/ns of a caller in a user namespace is not the caller's to stat. */
-        if (c->pid_levels > 1) {
-                caller_restore();
-                r = pidns_of(c->pid, c->pid_levels, &ns);
-                if (caller_become(c) < 0)
-                        abort();
-                if (r < 0)
-                        return r;
-        }
+        if (c->pid_levels > 1 && (r = AS_DAEMON(c, pidns_of(c->pid, c->pid_levels, &ns))) < 0)
+                return r;
         pidns_close(&ns);
         len = (size_t)snprintf(buf, n, "v%u:p%llu:", c->view, (unsigned long long)ns.ino);
         /*

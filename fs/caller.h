@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/types.h>
 #include <linux/capability.h>
 
@@ -49,6 +50,16 @@ int caller_become(const struct caller *c);
  * permission (not CAP_SYS_RESOURCE: a PSI trigger opened by grant is an unprivileged one). */
 void caller_restore(void);
 int caller_become_granted(void);
+
+/* Evaluate expr with the daemon's own credentials, then act as caller c again. */
+#define AS_DAEMON(c, expr)                              \
+        ({                                              \
+                caller_restore();                       \
+                __typeof__(expr) r_ = (expr);           \
+                if (caller_become(c) < 0)               \
+                        abort();                        \
+                r_;                                     \
+        })
 
 #define CALLER_CAP(n) (UINT64_C(1) << (n))
 #define CALLER_GRANT_CAPS (CALLER_CAP(CAP_DAC_OVERRIDE) | CALLER_CAP(CAP_DAC_READ_SEARCH) | CALLER_CAP(CAP_FOWNER))

@@ -33,8 +33,7 @@ struct node {
         char *path;
         char *name;                 /* NODE_FRIENDLY: its name in limits/ or stats/; top: its name at the top */
         uint32_t size;              /* files: the length of the value last pushed into the page cache */
-        uint32_t writers;           /* files: opens for writing now (atomic) */
-        uint32_t readers;           /* files: opens for reading now (ops.c's push lock) */
+        uint32_t writers, readers;  /* files: opens for writing, for reading now (ops.c's open_locks) */
         uint8_t kind;               /* enum node_kind */
         bool top;                   /* an entry of the top of the mount */
 };

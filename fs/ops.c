@@ -43,7 +43,7 @@
 static struct fuse_session *session;
 static bool host_only; /* every caller is in the daemon's cgroup and PID namespaces */
 static bool one_class; /* host_only with visibility=all: every caller sees the same tree */
-static pthread_mutex_t push_locks[64] = { [0 ... 63] = PTHREAD_MUTEX_INITIALIZER };
+static pthread_mutex_t open_locks[64] = { [0 ... 63] = PTHREAD_MUTEX_INITIALIZER }; /* node readers, writers */
 
 void ops_set_session(struct fuse_session *se)
 {
@@ -113,9 +113,8 @@ struct handle {
         struct pidns ns;         /* pids: the opener's PID namespace, for reads */
         bool granted;            /* opened by grant: moves are checked against it at write */
         bool cached;             /* its value was pushed into the page cache at open: reads serve that value */
-        struct node *writing;    /* opened for writing: the node whose writers it counts */
-        struct node *reading;    /* opened for reading: the node whose readers it counts (under push_locks) */
-        fuse_ino_t ino;
+        struct node *node;       /* the node whose readers or writers it counts (opens_add) */
+        bool writing;
         struct caller *opener;   /* pids: who opened it, for the checks of a move */
         char *text;              /* the value read at open (cached), or pids translated for a foreign PID namespace */
         size_t len;
@@ -201,16 +200,6 @@ static bool refused_but_granted(int r, const struct caller *c, const char *cgrou
         ({                                              \
                 if (caller_become_granted() < 0)        \
                         abort();                        \
-                __typeof__(expr) r_ = (expr);           \
-                if (caller_become(c) < 0)               \
-                        abort();                        \
-                r_;                                     \
-        })
-
-/* Evaluate expr with the daemon's own credentials, then act as caller c again. */
-#define AS_DAEMON(c, expr)                              \
-        ({                                              \
-                caller_restore();                       \
                 __typeof__(expr) r_ = (expr);           \
                 if (caller_become(c) < 0)               \
                         abort();                        \
@@ -846,17 +835,33 @@ static int count_open(const struct caller *c)
         return r < 0 ? r : 1;
 }
 
+/*
+ * One open more (delta 1) or less (-1) of n, reading or writing. Returns
+ * whether an added reader is n's only open: the page cache is the inode's,
+ * shared by every open, so only such an open pushes a value (one pushed
+ * under another reader would tear what it reads; a reader of another class
+ * may map it; cat f > f: the size stays what the writer's O_TRUNC made it,
+ * as on cgroupfs). The others read through direct I/O and leave the pages alone.
+ */
+static bool opens_add(struct node *n, bool writing, int delta)
+{
+        pthread_mutex_t *l = &open_locks[n->id % ELEMENTSOF(open_locks)];
+        bool alone;
+
+        pthread_mutex_lock(l);
+        alone = delta > 0 && !writing && !n->readers && !n->writers;
+        if (writing)
+                n->writers += (uint32_t)delta;
+        else
+                n->readers += (uint32_t)delta;
+        pthread_mutex_unlock(l);
+        return alone;
+}
+
 static void handle_free(struct handle *h)
 {
-        if (h->writing)
-                __atomic_fetch_sub(&h->writing->writers, 1, __ATOMIC_RELAXED);
-        if (h->reading) {
-                pthread_mutex_t *l = &push_locks[h->ino % ELEMENTSOF(push_locks)];
-
-                pthread_mutex_lock(l);
-                h->reading->readers--;
-                pthread_mutex_unlock(l);
-        }
+        if (h->node)
+                opens_add(h->node, h->writing, -1);
         if (h->fd >= 0)
                 close(h->fd);
         if (h->counted)
@@ -926,7 +931,7 @@ static int translate_pids(struct handle *h)
  * and a value shorter than the one before makes the kernel ask again.
  * Only into an inode of the caller's own class: callers of another (a PID
  * namespace) may read the same inode; and only by the file's one open
- * (op_open). Negative: read through direct I/O.
+ * (opens_add). Negative: read through direct I/O.
  */
 static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
 {
@@ -953,7 +958,7 @@ static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
                 return -EFBIG;
         bv.buf[0].size = len;
         bv.buf[0].mem = (void *)text;
-        /* The caller is the file's only open (op_open): nothing else pushes or reads the pages meanwhile. */
+        /* The caller is the file's only open (opens_add): nothing else pushes or reads the pages meanwhile. */
         if (len < node_set_size(ino, (uint32_t)len))
                 fuse_lowlevel_notify_inval_inode(session, ino, -1, 0); /* attributes only: no page lock taken */
         COUNT(STORE);
@@ -965,7 +970,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         COUNT(OPEN);
         AS_CALLER(req);
         struct node *n = NODE_OR_REPLY(req, ino);
-        bool writing = (fi->flags & O_ACCMODE) != O_RDONLY;
+        bool writing = (fi->flags & O_ACCMODE) != O_RDONLY, alone;
         const char *base = NULL; /* a kernel file's name; NULL for a limits/ file */
         struct handle *h;
         int r;
@@ -1007,32 +1012,14 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 fuse_reply_err(req, -r);
                 return;
         }
-        /* Written files go straight through; a value read is pushed into the page cache now (push_value). */
+        /* Written files go straight through; a value read by the file's only open is pushed into the page cache. */
         fi->noflush = 1;
-        if (writing && (h->writing = node_get(ino))) {
-                __atomic_fetch_add(&h->writing->writers, 1, __ATOMIC_RELAXED);
-                /* The kernel made the file empty (atomic O_TRUNC): so say its attributes from now on. */
-                if (fi->flags & O_TRUNC)
-                        node_set_size(ino, 0);
-        }
-        /*
-         * The page cache is the inode's, shared by every open: a value is
-         * pushed only by an open that is the file's only one (a value pushed
-         * under another reader would tear what it reads; a reader of another
-         * class may map it; cat f > f: the size stays what the writer's
-         * O_TRUNC made it, as on cgroupfs). The others read through direct I/O
-         * and leave the pages alone.
-         */
-        bool alone = false;
-
-        if (!writing && (h->reading = node_get(ino))) {
-                pthread_mutex_t *l = &push_locks[ino % ELEMENTSOF(push_locks)];
-
-                pthread_mutex_lock(l);
-                alone = h->reading->readers++ == 0 && !__atomic_load_n(&h->reading->writers, __ATOMIC_RELAXED);
-                pthread_mutex_unlock(l);
-                h->ino = ino;
-        }
+        h->writing = writing;
+        h->node = node_get(ino);
+        alone = h->node && opens_add(h->node, writing, 1);
+        /* The kernel made the file empty (atomic O_TRUNC): so say its attributes from now on. */
+        if (writing && (fi->flags & O_TRUNC))
+                node_set_size(ino, 0);
         if (alone && push_value(ino, h, &caller_) >= 0) {
                 h->cached = true;
                 fi->keep_cache = 1;
