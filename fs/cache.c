@@ -26,8 +26,7 @@ struct class {
 };
 
 struct slot {
-        struct class *class; /* NULL: free */
-        uint32_t nodes;      /* nodes the kernel holds in it */
+        struct class *class; /* NULL: free, or a slot of a worker before this one (foreign) */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -35,6 +34,9 @@ static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
 static struct class *classes;
 static unsigned n_classes;
 static struct slot slots[CACHE_SLOTS];
+/* Nodes the kernel holds in each slot: in memory the next worker inherits (cache_share_counts). */
+static uint32_t own_counts[CACHE_SLOTS];
+static uint32_t *nodes = own_counts;
 static unsigned slots_used;
 static uint16_t next_free = 1;
 static uint32_t epoch = 1;
@@ -68,7 +70,7 @@ static uint16_t slot_take(struct class *k)
         for (unsigned i = 0; i < UNCACHED_SLOT - 1; i++) {
                 uint16_t s = (uint16_t)(1 + (next_free - 1 + i) % (UNCACHED_SLOT - 1));
 
-                if (!slots[s].class && !slots[s].nodes) {
+                if (!slots[s].class && !nodes[s]) {
                         slots[s].class = k;
                         slots_used++;
                         next_free = (uint16_t)(s % (UNCACHED_SLOT - 1) + 1);
@@ -83,7 +85,7 @@ static void slot_maybe_free(uint16_t s)
 {
         struct slot *sl = &slots[s];
 
-        if (s == UNCACHED_SLOT || !sl->class || sl->nodes || sl->class->slot == s)
+        if (s == UNCACHED_SLOT || !sl->class || nodes[s] || sl->class->slot == s)
                 return;
         sl->class = NULL;
         slots_used--;
@@ -153,9 +155,20 @@ bool cache_slot_of(uint16_t slot, const char *key)
 
 void cache_slot_ref(uint16_t slot, int delta)
 {
+        if (slot == CACHE_NO_SLOT || slot == UNCACHED_SLOT)
+                return;
         pthread_mutex_lock(&lock);
-        slots[slot].nodes += (uint32_t)delta;
+        /* Never below zero: a count too high only keeps a slot from reuse, one too low would hand it on. */
+        if (delta > 0 || nodes[slot] >= (uint32_t)-delta)
+                nodes[slot] += (uint32_t)delta;
         slot_maybe_free(slot);
+        pthread_mutex_unlock(&lock);
+}
+
+void cache_share_counts(uint32_t *counts)
+{
+        pthread_mutex_lock(&lock);
+        nodes = counts;
         pthread_mutex_unlock(&lock);
 }
 

@@ -72,6 +72,15 @@ bool cache_slot_of(uint16_t slot, const char *key);
 /* One node more (1) or less (-1) in slot; a retired slot with no node left is reused. */
 void cache_slot_ref(uint16_t slot, int delta);
 
+/*
+ * Keep the per-slot node counts in counts (CACHE_SLOTS of them, shared with
+ * the next worker: takeover.h). A slot counted there but unknown to this
+ * process was a worker before's: it is given to no class until the kernel
+ * has forgotten its last node, so no walk ever reaches an entry another
+ * class cached. Call before any other cache_ function.
+ */
+void cache_share_counts(uint32_t *counts);
+
 /* Something a cached entry or attribute may show changed: every class is stale. */
 void cache_changed(void);
 

@@ -16,7 +16,12 @@
 #include "util.h"
 
 static int root_fd = -1;
+static int handle_fd = -1; /* the root again, not O_PATH: open_by_handle_at takes no O_PATH descriptor */
 static char root_cgroup[PATH_MAX] = "/";
+static char root_real[PATH_MAX]; /* the served root as /proc/self/fd shows it */
+
+/* The kernel's file handle type for kernfs objects (include/linux/exportfs.h): the 64-bit id. */
+#define FILEID_KERNFS 0xfe
 static bool nsdelegate;
 static char delegatable[1024] = "\ncgroup.procs\ncgroup.threads\ncgroup.subtree_control\n";
 
@@ -429,6 +434,8 @@ int cgroupfs_init(const char *path)
                 return r;
         }
         root_fd = fd;
+        handle_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        memcpy(root_real, real, sizeof(root_real));
         /* The kernel's own list of files a namespace may write in its root (since 5.x; else the three above). */
         {
                 FILE *f = fopen("/sys/kernel/cgroup/delegate", "re");
@@ -443,6 +450,37 @@ int cgroupfs_init(const char *path)
                 }
         }
         return 0;
+}
+
+int cgroupfs_resolve_id(uint64_t id, char **ret_rel, struct stat *ret_st)
+{
+        struct {
+                struct file_handle h;
+                uint64_t id;
+        } fh = { .h = { .handle_bytes = sizeof(uint64_t), .handle_type = FILEID_KERNFS } };
+        char proc[64], real[PATH_MAX];
+        _cleanup_close_ int fd = -1;
+        size_t n = strlen(root_real);
+        ssize_t len;
+
+        memcpy(fh.h.f_handle, &id, sizeof(id));
+        fd = open_by_handle_at(handle_fd, &fh.h, O_PATH | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT || errno == EINVAL ? -ESTALE : NEG_ERRNO();
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        len = readlink(proc, real, sizeof(real) - 1);
+        if (len < 0)
+                return NEG_ERRNO();
+        if ((size_t)len >= sizeof(real) - 1)
+                return -ENAMETOOLONG;
+        real[len] = 0;
+        /* The handle names any object of the file system: only one beneath the served root is ours. */
+        if (strncmp(real, root_real, n) || (real[n] && real[n] != '/' && strcmp(root_real, "/")))
+                return -ESTALE;
+        if (fstat(fd, ret_st) < 0)
+                return NEG_ERRNO();
+        *ret_rel = strdup(real + n + (real[n] == '/'));
+        return *ret_rel ? 0 : -ENOMEM;
 }
 
 bool cgroupfs_delegatable(const char *name)

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
@@ -35,6 +36,13 @@ const char *cgroupfs_root_cgroup(void);
 bool cgroupfs_nsdelegate(void);
 /* Whether a namespace may write this file in its own root (/sys/kernel/cgroup/delegate). */
 bool cgroupfs_delegatable(const char *name);
+
+/*
+ * The path (to free) and attributes of the object whose kernfs id (its
+ * st_ino) is id, by file handle: -ESTALE when it is gone or not beneath
+ * the served root. Needs CAP_DAC_READ_SEARCH (the daemon's own rights).
+ */
+int cgroupfs_resolve_id(uint64_t id, char **ret_rel, struct stat *ret_st);
 
 int cgroupfs_open(const char *rel, int flags);
 /* Open rel beneath the directory fd dirfd (one opened by cgroupfs_open), with the same rules. */

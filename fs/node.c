@@ -10,6 +10,7 @@
 struct entry {
         struct node n;
         uint64_t nlookup;
+        bool adopted; /* made from an id a worker before this one gave out (node_adopt) */
 };
 
 /* Linear probing over a power-of-two table, at most half full; removal shifts the run back. */
@@ -162,9 +163,32 @@ struct node *node_ref(uint64_t id, enum node_kind kind, const char *path, const 
         return &made->n;
 }
 
+struct node *node_adopt(uint64_t id, enum node_kind kind, const char *path, const char *name,
+                        const struct view_file *vf)
+{
+        struct entry *made = entry_new(id, kind, path, name, vf, false), *found;
+
+        if (!made)
+                return NULL;
+        made->adopted = true;
+        pthread_mutex_lock(&lock);
+        found = table[find(id)];
+        if (!found && insert(made) < 0) {
+                pthread_mutex_unlock(&lock);
+                entry_free(made);
+                return NULL;
+        }
+        pthread_mutex_unlock(&lock);
+        if (!found)
+                return &made->n;
+        entry_free(made);
+        return &found->n;
+}
+
 void node_forget(uint64_t id, uint64_t n)
 {
         struct entry *e;
+        bool known;
 
         if (id == CACHE_ROOT_ID)
                 return;
@@ -172,15 +196,24 @@ void node_forget(uint64_t id, uint64_t n)
         size_t i = find(id);
 
         e = table[i];
-        if (e && (e->nlookup -= n < e->nlookup ? n : e->nlookup) == 0)
+        known = e;
+        /*
+         * An adopted node: the kernel's count also holds what it got from the
+         * worker before, so a forget of more than this worker gave out is the
+         * one of an evicted inode, and no other frees it.
+         */
+        if (e && (e->adopted ? n > e->nlookup : n >= e->nlookup)) {
                 erase(i);
-        else
+        } else if (e) {
+                e->nlookup -= n;
                 e = NULL;
-        pthread_mutex_unlock(&lock);
-        if (e) {
-                cache_slot_ref(cache_id_slot(id), -1);
-                entry_free(e);
         }
+        pthread_mutex_unlock(&lock);
+        /* A node of the worker before that this one never saw still counts in its slot. */
+        if (e || !known)
+                cache_slot_ref(cache_id_slot(id), -1);
+        if (e)
+                entry_free(e);
 }
 
 struct node *node_get(uint64_t id)

@@ -52,6 +52,14 @@ struct node *node_ref(uint64_t id, enum node_kind kind, const char *path, const 
 /* The names of the top's entries the kernel holds, NULL-terminated, to free() (one block); NULL on ENOMEM. */
 char **node_top_names(void);
 
+/*
+ * The node of an id that a worker before this one gave out and the kernel
+ * still holds (takeover.h), rebuilt from what the id says; found or made,
+ * with no lookup reference of this worker's (its slot counts it already).
+ */
+struct node *node_adopt(uint64_t id, enum node_kind kind, const char *path, const char *name,
+                        const struct view_file *vf);
+
 /* Drop n lookup references (FUSE forget); frees the node at zero. */
 void node_forget(uint64_t id, uint64_t n);
 

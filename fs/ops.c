@@ -17,12 +17,15 @@
 #include "counters.h"
 #include "fdquota.h"
 #include "grants.h"
+#include "handles.h"
 #include "log.h"
 #include "node.h"
 #include "ops.h"
 #include "pidns.h"
 #include "procs.h"
 #include "rules.h"
+#include "supervisor.h"
+#include "takeover.h"
 #include "util.h"
 #include "view.h"
 #include "visibility.h"
@@ -473,11 +476,82 @@ static bool node_visible(const struct node *n, const struct caller *c)
  * one c walked into before a change: a revoked delegation, a move to
  * another cgroup) answers only what c itself may see now. NULL after a reply.
  */
+/* The length of file node n's value now (0 if it cannot be read). */
+static size_t value_length(const struct node *n)
+{
+        _cleanup_free_ char *text = NULL;
+        struct view_handle *vh = NULL;
+        size_t len = 0;
+
+        if (n->kind == NODE_FILE) {
+                if (cgroupfs_read(n->path, &text, &len) < 0)
+                        len = 0;
+        } else if (view_open(n->vf, n->path, n->name, O_RDONLY, &vh) >= 0 && view_read(vh) >= 0) {
+                len = vh->len;
+        }
+        view_close(vh);
+        return len;
+}
+
+/*
+ * The node of an id a worker before this one gave out (takeover.h), made
+ * again from the kernfs object the id names. With the daemon's rights
+ * (file handles); NULL if the object is gone or the id names nothing.
+ */
+static struct node *adopt_node(fuse_ino_t ino)
+{
+        uint8_t kind = cache_id_kind(ino);
+        _cleanup_free_ char *path = NULL, *name = NULL;
+        const struct view_file *vf = NULL;
+        enum node_kind nk;
+        struct node *n;
+        struct stat st;
+        char *slash;
+
+        if (takeover_generation() < 2 || cache_id_slot(ino) == CACHE_NO_SLOT ||
+            cgroupfs_resolve_id(cache_id_ino(ino), &path, &st) < 0)
+                return NULL;
+        switch (kind) {
+        case CACHE_KIND_KERNFS:
+                nk = S_ISDIR(st.st_mode) ? NODE_CGROUP : NODE_FILE;
+                break;
+        case CACHE_KIND_LIMITS:
+        case CACHE_KIND_STATS:
+        case CACHE_KIND_SELF:
+                if (!S_ISDIR(st.st_mode))
+                        return NULL;
+                nk = kind == CACHE_KIND_LIMITS ? NODE_LIMITS : kind == CACHE_KIND_STATS ? NODE_STATS : NODE_SELF;
+                break;
+        default:
+                /* A friendly file's id is its first kernel file's: the cgroup is that file's directory. */
+                if (!(kind & CACHE_KIND_FRIENDLY) || S_ISDIR(st.st_mode))
+                        return NULL;
+                slash = strrchr(path, '/');
+                if (view_file_at(kind & ~CACHE_KIND_FRIENDLY, slash ? slash + 1 : path, &vf, &name) < 0)
+                        return NULL;
+                if (slash)
+                        *slash = 0;
+                else
+                        *path = 0;
+                nk = NODE_FRIENDLY;
+        }
+        n = node_adopt(ino, nk, path, name, vf);
+        /*
+         * A file's length is that of the value pushed into the page cache, which
+         * the kernel may still hold: the value now is the best guess at it.
+         */
+        if (n && (nk == NODE_FILE || nk == NODE_FRIENDLY) && !n->size)
+                node_set_size(ino, (uint32_t)value_length(n));
+        return n;
+}
+
 static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct caller *c, struct node *copy)
 {
         struct node *n = node_get(ino);
         const char *key;
 
+        if (!n)
+                n = AS_DAEMON(c, adopt_node(ino));
         if (!n) {
                 fuse_reply_err(req, ESTALE);
                 return NULL;
@@ -533,6 +607,9 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
         /* O_TRUNC arrives with open(): "echo x > limits/memory" is one open and one write. */
         if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
                 conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+        /* A request must fit a journal slot (takeover.h); no cgroup file takes a value near this long. */
+        if (conn->max_write > TAKEOVER_MAX_WRITE)
+                conn->max_write = TAKEOVER_MAX_WRITE;
 }
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -683,6 +760,9 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
                 r = cgroupfs_mkdir(path, mode);
                 if (refused_but_granted(r, &caller_, p->path, POLICY_MANAGE))
                         r = AS_GRANTED(&caller_, cgroupfs_mkdir(path, mode));
+                /* Replayed after a worker died: the first try may have made it (README, "Takeover"). */
+                if (r == -EEXIST && takeover_replaying())
+                        r = 0;
         }
         if (r < 0) {
                 fuse_reply_err(req, -r);
@@ -707,6 +787,9 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
                 if (refused_but_granted(r, &caller_, path, POLICY_MANAGE_BELOW))
                         r = AS_GRANTED(&caller_, cgroupfs_rmdir(path));
         }
+        /* Replayed after a worker died: the first try may have removed it. */
+        if (r == -ENOENT && takeover_replaying())
+                r = 0;
         fuse_reply_err(req, -r);
 }
 
@@ -965,79 +1048,139 @@ static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
         return fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
 }
 
-static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+/* Open the file n (ino) for caller c with the open flags given: *ret, or -errno. */
+static int handle_open(fuse_ino_t ino, const struct node *n, struct caller *c, int flags, struct handle **ret)
 {
-        COUNT(OPEN);
-        AS_CALLER(req);
-        struct node *n = NODE_OR_REPLY(req, ino);
-        bool writing = (fi->flags & O_ACCMODE) != O_RDONLY, alone;
+        bool writing = (flags & O_ACCMODE) != O_RDONLY;
         const char *base = NULL; /* a kernel file's name; NULL for a limits/ file */
         struct handle *h;
         int r;
 
-        if (n->kind != NODE_FILE && n->kind != NODE_FRIENDLY) {
-                fuse_reply_err(req, n->kind == NODE_SELF ? ELOOP : EISDIR);
-                return;
-        }
+        if (n->kind != NODE_FILE && n->kind != NODE_FRIENDLY)
+                return n->kind == NODE_SELF ? -ELOOP : -EISDIR;
         h = calloc(1, sizeof(*h));
-        if (!h) {
-                fuse_reply_err(req, ENOMEM);
-                return;
-        }
+        if (!h)
+                return -ENOMEM;
         pthread_mutex_init(&h->lock, NULL);
         h->kind = n->kind;
         h->fd = -1;
         h->ns = PIDNS_NONE;
-        h->uid = caller_.uid;
-        r = count_open(&caller_);
+        h->uid = c->uid;
+        r = count_open(c);
         h->counted = r > 0;
         if (r >= 0 && n->kind == NODE_FILE) {
                 const char *slash = strrchr(n->path, '/');
 
                 base = slash ? slash + 1 : n->path;
                 h->cgroup = strndup(n->path, slash ? (size_t)(slash - n->path) : 0);
-                r = h->cgroup ? open_kernel_file(h, &caller_, n->path, base,
-                                                 fi->flags & (O_ACCMODE | O_APPEND | O_TRUNC | O_NONBLOCK))
+                r = h->cgroup ? open_kernel_file(h, c, n->path, base, flags & (O_ACCMODE | O_APPEND | O_TRUNC | O_NONBLOCK))
                               : -ENOMEM;
         } else if (r >= 0) {
-                r = view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh);
-                if (writing && refused_but_granted(r, &caller_, n->path, rules_grant_need(NULL)))
-                        r = AS_GRANTED(&caller_, view_open(n->vf, n->path, n->name, fi->flags & O_ACCMODE, &h->vh));
+                r = view_open(n->vf, n->path, n->name, flags & O_ACCMODE, &h->vh);
+                if (writing && refused_but_granted(r, c, n->path, rules_grant_need(NULL)))
+                        r = AS_GRANTED(c, view_open(n->vf, n->path, n->name, flags & O_ACCMODE, &h->vh));
         }
         /* After the kernel's permission check, as the kernel orders them: EACCES before EPERM. */
-        if (r >= 0 && writing && ns_root_guarded(&caller_, h->cgroup ? h->cgroup : n->path, base))
+        if (r >= 0 && writing && ns_root_guarded(c, h->cgroup ? h->cgroup : n->path, base))
                 r = -EPERM;
         if (r < 0) {
                 handle_free(h);
+                return r;
+        }
+        h->writing = writing;
+        h->node = node_get(ino);
+        *ret = h;
+        return 0;
+}
+
+static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        COUNT(OPEN);
+        AS_CALLER(req);
+        struct node *n = NODE_OR_REPLY(req, ino);
+        struct handle *h;
+        bool alone;
+        int r;
+
+        r = handle_open(ino, n, &caller_, fi->flags, &h);
+        if (r < 0) {
                 fuse_reply_err(req, -r);
                 return;
         }
         /* Written files go straight through; a value read by the file's only open is pushed into the page cache. */
         fi->noflush = 1;
-        h->writing = writing;
-        h->node = node_get(ino);
-        alone = h->node && opens_add(h->node, writing, 1);
+        alone = h->node && opens_add(h->node, h->writing, 1);
         /* The kernel made the file empty (atomic O_TRUNC): so say its attributes from now on. */
-        if (writing && (fi->flags & O_TRUNC))
+        if (h->writing && (fi->flags & O_TRUNC))
                 node_set_size(ino, 0);
         if (alone && push_value(ino, h, &caller_) >= 0) {
                 h->cached = true;
                 fi->keep_cache = 1;
         } else {
                 fi->direct_io = 1;
-                fi->keep_cache = !writing;
+                fi->keep_cache = !h->writing;
         }
-        fi->fh = (uint64_t)(uintptr_t)h;
+        fi->fh = handles_put(h, caller_.uid);
+        if (!fi->fh) {
+                handle_free(h);
+                fuse_reply_err(req, ENOMEM);
+                return;
+        }
         counter_add(COUNTER_HANDLES, 1);
         if (fuse_reply_open(req, fi) != 0) {
-                handle_free(h);
+                handle_free(handles_take(fi->fh));
                 counter_add(COUNTER_HANDLES, -1);
         }
 }
 
-static struct handle *handle_of(struct fuse_file_info *fi)
+/*
+ * The handle of an open file: one this worker opened, or one a worker
+ * before opened, opened again now (takeover.h) as the caller of this
+ * request with the flags the kernel keeps. A move through cgroup.procs is
+ * checked against its opener: only the uid that opened it may go on.
+ * NULL after a reply.
+ */
+static struct handle *handle_of(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-        return (struct handle *)(uintptr_t)fi->fh;
+        struct handle *h = handles_get(fi->fh), *mine;
+        int r;
+
+        if (h)
+                return h;
+        {
+                struct caller c;
+                struct caller *guard __attribute__((cleanup(caller_restorep))) = &c;
+                struct node *n;
+
+                r = caller_from_req(req, &c);
+                if (r < 0) {
+                        fuse_reply_err(req, -r);
+                        return NULL;
+                }
+                n = resolve_node(req, ino, &c, alloca(sizeof(struct node)));
+                if (!n)
+                        return NULL;
+                r = handle_open(ino, n, &c, fi->flags & ~O_TRUNC, &mine);
+                if (r >= 0 && mine->pids && mine->writing && c.uid != handles_uid(fi->fh)) {
+                        handle_free(mine);
+                        r = -EACCES;
+                }
+        }
+        if (r < 0) {
+                log_warn("takeover: cannot open again a file opened before: %s", strerror(-r));
+                fuse_reply_err(req, -r);
+                return NULL;
+        }
+        if (mine->node)
+                opens_add(mine->node, mine->writing, 1);
+        h = handles_adopt(fi->fh, mine);
+        if (h == mine)
+                counter_add(COUNTER_HANDLES, 1);
+        else
+                handle_free(mine);
+        if (!h)
+                fuse_reply_err(req, ENOMEM);
+        return h;
 }
 
 /* A slice of a value made at offset 0. */
@@ -1052,10 +1195,12 @@ static void reply_slice(fuse_req_t req, const char *text, size_t len, size_t siz
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
         COUNT(READ);
-        struct handle *h = handle_of(fi);
+        struct handle *h = handle_of(req, ino, fi);
         _cleanup_free_ char *buf = NULL;
         ssize_t r;
 
+        if (!h)
+                return;
         /*
          * The page cache lost what push_value put there (pressure, a shorter
          * value): the same value again. Under the handle's lock: the kernel
@@ -1183,11 +1328,13 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
                      struct fuse_file_info *fi)
 {
         COUNT(WRITE);
-        AS_CALLER(req);
-        struct handle *h = handle_of(fi);
+        struct handle *h = handle_of(req, ino, fi);
         char value[16];
         int r;
 
+        if (!h)
+                return;
+        AS_CALLER(req);
         if (h->kind == NODE_FILE && h->pids) {
                 /* The kernel gets the canonical decimal of the PID decided on, never the caller's bytes. */
                 r = AS_DAEMON(&caller_, pid_to_move(fuse_req_ctx(req)->pid, h, buf, size));
@@ -1217,13 +1364,16 @@ static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
         COUNT(RELEASE);
-        struct handle *h = handle_of(fi);
+        struct handle *h = handles_take(fi->fh);
 
-        /* The kernel sends release after the last request on the file; wait for a straggler anyway. */
-        pthread_mutex_lock(&h->lock);
-        pthread_mutex_unlock(&h->lock);
-        handle_free(h);
-        counter_add(COUNTER_HANDLES, -1);
+        /* A worker before's, never used since: nothing of this worker's to free. */
+        if (h) {
+                /* The kernel sends release after the last request on the file; wait for a straggler anyway. */
+                pthread_mutex_lock(&h->lock);
+                pthread_mutex_unlock(&h->lock);
+                handle_free(h);
+                counter_add(COUNTER_HANDLES, -1);
+        }
         fuse_reply_err(req, 0);
 }
 
@@ -1399,22 +1549,64 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
                 fuse_reply_err(req, -r);
                 return;
         }
-        fi->fh = (uint64_t)(uintptr_t)b;
+        fi->fh = handles_put(b, caller_.uid);
+        if (!fi->fh) {
+                dir_free(b);
+                fuse_reply_err(req, ENOMEM);
+                return;
+        }
         counter_add(COUNTER_HANDLES, 1);
         if (fuse_reply_open(req, fi) != 0) {
-                dir_free(b);
+                dir_free(handles_take(fi->fh));
                 counter_add(COUNTER_HANDLES, -1);
         }
+}
+
+/* A directory a worker before opened (takeover.h): listed anew, as the caller of this readdir. NULL after a reply. */
+static struct dir_buf *adopt_dir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        struct caller c;
+        struct caller *guard __attribute__((cleanup(caller_restorep))) = &c;
+        struct dir_buf *b, *found;
+        struct node *n;
+        int r;
+
+        r = caller_from_req(req, &c);
+        if (r < 0) {
+                fuse_reply_err(req, -r);
+                return NULL;
+        }
+        n = resolve_node(req, ino, &c, alloca(sizeof(struct node)));
+        if (!n)
+                return NULL;
+        b = calloc(1, sizeof(*b));
+        r = b ? list_dir(b, n, &c) : -ENOMEM;
+        if (r < 0) {
+                if (b)
+                        dir_free(b);
+                fuse_reply_err(req, -r);
+                return NULL;
+        }
+        found = handles_adopt(fi->fh, b);
+        if (found == b)
+                counter_add(COUNTER_HANDLES, 1);
+        else
+                dir_free(b);
+        if (!found)
+                fuse_reply_err(req, ENOMEM);
+        return found;
 }
 
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
         COUNT(READDIR);
-        struct dir_buf *b = (struct dir_buf *)(uintptr_t)fi->fh;
+        struct dir_buf *b = handles_get(fi->fh);
         _cleanup_free_ char *buf = malloc(size);
         size_t len = 0;
         int r;
 
+        if (!b && !(b = adopt_dir(req, ino, fi)))
+                return;
         if (!buf) {
                 fuse_reply_err(req, ENOMEM);
                 return;
@@ -1448,8 +1640,12 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
         COUNT(RELEASEDIR);
-        dir_free((struct dir_buf *)(uintptr_t)fi->fh);
-        counter_add(COUNTER_HANDLES, -1);
+        struct dir_buf *b = handles_take(fi->fh);
+
+        if (b) {
+                dir_free(b);
+                counter_add(COUNTER_HANDLES, -1);
+        }
         fuse_reply_err(req, 0);
 }
 
@@ -1538,11 +1734,18 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
                 cache_stats(&cs);
                 const struct counter_gauge g[] = {
                         { "nodes", node_count() }, { "classes", cs.classes }, { "slots", cs.slots_used },
-                        { "epoch", cs.epoch },
+                        { "epoch", cs.epoch }, { "handles_open", handles_count() },
+                        { "workers", takeover_generation() }, { "replayed", takeover_replayed() },
                 };
                 int r = counters_text(text, size < sizeof(text) ? size : sizeof(text), g, ELEMENTSOF(g));
 
                 reply_xattr(req, size, text, r);
+                return;
+        }
+        if (ino == FUSE_ROOT_ID && !strcmp(name, SUPERVISOR_XATTR)) {
+                char text[16];
+
+                reply_xattr(req, size, text, snprintf(text, sizeof(text), "%d", (int)supervisor_pid()));
                 return;
         }
         AS_CALLER(req);

@@ -494,6 +494,27 @@ unsigned view_file_index(const struct view_file *vf)
         return vf == &hugetlb ? (unsigned)ELEMENTSOF(files) : (unsigned)(vf - files);
 }
 
+int view_file_at(unsigned index, const char *kname, const struct view_file **ret_vf, char **ret_name)
+{
+        const struct view_file *vf = index < ELEMENTSOF(files) ? &files[index] : index == ELEMENTSOF(files) ? &hugetlb : NULL;
+        size_t n = strlen(kname);
+
+        if (!vf)
+                return -ESTALE;
+        if (vf == &hugetlb) {
+                /* hugetlb.2MB.max -> hugetlb.2M */
+                if (n < strlen(HUGETLB_PREFIX "0MB.max") || strcmp(kname + n - strlen("B.max"), "B.max"))
+                        return -ESTALE;
+                *ret_name = strndup(kname, n - strlen("B.max"));
+        } else {
+                if (!vf->file[0] || strcmp(kname, vf->file[0]))
+                        return -ESTALE;
+                *ret_name = strdup(vf->name);
+        }
+        *ret_vf = vf;
+        return *ret_name ? 0 : -ENOMEM;
+}
+
 /* The kernel file behind file[i] of vf for cgroup ("a/b/memory.max"); NULL if none. */
 static char *backing_path(const struct view_file *vf, const char *cgroup, const char *name, int i)
 {

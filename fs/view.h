@@ -53,3 +53,5 @@ bool view_is_reserved(const char *name);
 
 /* A small number naming vf among the friendly files (< 0x80), for node ids. */
 unsigned view_file_index(const struct view_file *vf);
+/* The friendly file of index whose value is the kernel file kname ("memory.max"), and its name (to free); -ESTALE if none. */
+int view_file_at(unsigned index, const char *kname, const struct view_file **ret_vf, char **ret_name);

@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <linux/fuse.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "takeover.h"
+#include "util.h"
+
+#define MAGIC 0x3176776569766763ull /* "cgview1" */
+#define INIT_MAX 1024
+/* A request: its header, fuse_write_in and up to max_write bytes (the kernel's minimum read size). */
+#define SLOT_BYTES (TAKEOVER_MAX_WRITE + 4096)
+
+struct jslot {
+        uint32_t busy;         /* claimed by a reader; holds a request once its header is non-zero */
+        uint32_t pad;
+        uint8_t buf[SLOT_BYTES];
+};
+
+struct state {
+        uint64_t magic;
+        uint32_t generation;    /* workers attached so far */
+        uint32_t replay_deaths; /* workers in a row that died before their replays were answered */
+        uint32_t init_len, reply_len;
+        uint8_t init[INIT_MAX], reply[INIT_MAX];
+        uint32_t slot_counts[TAKEOVER_SLOT_COUNTS];
+        struct jslot journal[TAKEOVER_JOURNAL_SLOTS];
+};
+
+static struct state *st;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static bool inject_init;    /* a later worker: hand out the kept INIT first */
+static bool init_answered;  /* no other request before the INIT reply */
+static uint64_t init_unique;
+static uint8_t replay[TAKEOVER_JOURNAL_SLOTS]; /* journal slots to hand out first, by unique */
+static unsigned n_replay, replay_next, replay_open, replayed;
+static __thread bool thread_replaying;
+
+static struct fuse_in_header *slot_header(unsigned i)
+{
+        return (struct fuse_in_header *)st->journal[i].buf;
+}
+
+/* Requests that take no reply: their slot is free as soon as they are read, and they are never replayed. */
+static bool takes_no_reply(uint32_t opcode)
+{
+        return opcode == FUSE_FORGET || opcode == FUSE_BATCH_FORGET || opcode == FUSE_INTERRUPT ||
+               opcode == FUSE_NOTIFY_REPLY;
+}
+
+int takeover_create(void)
+{
+        int fd = memfd_create("cgview-takeover", MFD_CLOEXEC);
+
+        if (fd < 0)
+                return -errno;
+        if (ftruncate(fd, sizeof(struct state)) < 0) {
+                int r = -errno;
+
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+static int cmp_unique(const void *a, const void *b)
+{
+        uint64_t x = slot_header(*(const uint8_t *)a)->unique, y = slot_header(*(const uint8_t *)b)->unique;
+
+        return x < y ? -1 : x > y;
+}
+
+/* Answer a request the worker before could not: with EIO, never again the request that killed it. */
+static void answer_eio(int fd, unsigned i)
+{
+        struct fuse_out_header oh = { .len = sizeof(oh), .error = -EIO, .unique = slot_header(i)->unique };
+
+        if (write(fd, &oh, sizeof(oh)) < 0 && errno != ENOENT)
+                log_warn("takeover: cannot answer request %llu: %m", (unsigned long long)oh.unique);
+        st->journal[i].busy = 0;
+}
+
+/* What the worker before left in the journal: replay it, or drop it after two deaths in a row. */
+static void collect_journal(int fuse_fd)
+{
+        for (unsigned i = 0; i < TAKEOVER_JOURNAL_SLOTS; i++) {
+                struct fuse_in_header *h = slot_header(i);
+
+                if (!st->journal[i].busy)
+                        continue;
+                if (h->len < sizeof(*h) || !h->unique || takes_no_reply(h->opcode)) {
+                        st->journal[i].busy = 0; /* a reader that had nothing yet, or nothing to answer */
+                        continue;
+                }
+                replay[n_replay++] = (uint8_t)i;
+        }
+        qsort(replay, n_replay, 1, cmp_unique);
+        replayed = n_replay;
+        if (n_replay && st->replay_deaths >= 2) {
+                log_err("takeover: %u requests killed two workers in a row: answered EIO", n_replay);
+                for (unsigned k = 0; k < n_replay; k++)
+                        answer_eio(fuse_fd, replay[k]);
+                n_replay = 0;
+                st->replay_deaths = 0;
+        } else if (n_replay) {
+                st->replay_deaths++;
+        }
+        replay_open = n_replay;
+}
+
+int takeover_attach(int fd)
+{
+        void *p = mmap(NULL, sizeof(struct state), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+        if (p == MAP_FAILED)
+                return -errno;
+        st = p;
+        if (st->magic != MAGIC) {
+                /* A new state: zero-filled by ftruncate. */
+                st->magic = MAGIC;
+        }
+        st->generation++;
+        if (st->reply_len) {
+                inject_init = true;
+                init_unique = ((struct fuse_in_header *)st->init)->unique;
+        }
+        return 0;
+}
+
+uint32_t *takeover_slot_counts(void)
+{
+        return st ? st->slot_counts : NULL;
+}
+
+uint32_t takeover_generation(void)
+{
+        return st ? st->generation : 0;
+}
+
+unsigned takeover_replayed(void)
+{
+        return replayed;
+}
+
+bool takeover_replaying(void)
+{
+        return thread_replaying;
+}
+
+static ssize_t hand_out(void *buf, size_t len, const void *src, size_t n)
+{
+        if (n > len) {
+                errno = EINVAL;
+                return -1;
+        }
+        memcpy(buf, src, n);
+        return (ssize_t)n;
+}
+
+ssize_t takeover_read(int fd, void *buf, size_t len, void *userdata)
+{
+        static bool collected;
+        struct fuse_in_header *h;
+        unsigned i;
+        ssize_t n;
+
+        thread_replaying = false;
+        pthread_mutex_lock(&lock);
+        if (!collected) {
+                collected = true;
+                collect_journal(fd);
+        }
+        if (inject_init) {
+                inject_init = false;
+                pthread_mutex_unlock(&lock);
+                return hand_out(buf, len, st->init, st->init_len);
+        }
+        while (init_unique && !init_answered)
+                pthread_cond_wait(&cond, &lock);
+        if (replay_next < n_replay) {
+                i = replay[replay_next++];
+                pthread_mutex_unlock(&lock);
+                thread_replaying = true;
+                return hand_out(buf, len, st->journal[i].buf, slot_header(i)->len);
+        }
+        for (;;) {
+                for (i = 0; i < TAKEOVER_JOURNAL_SLOTS && st->journal[i].busy; i++)
+                        ;
+                if (i < TAKEOVER_JOURNAL_SLOTS)
+                        break;
+                pthread_cond_wait(&cond, &lock);
+        }
+        h = slot_header(i);
+        memset(h, 0, sizeof(*h));
+        st->journal[i].busy = 1;
+        pthread_mutex_unlock(&lock);
+
+        /* Straight into shared memory: from here on the request outlives this process. */
+        n = read(fd, st->journal[i].buf, len < SLOT_BYTES ? len : SLOT_BYTES);
+        if (n >= (ssize_t)sizeof(*h) && h->opcode == FUSE_INIT && !st->reply_len && (size_t)n <= INIT_MAX) {
+                memcpy(st->init, h, (size_t)n);
+                st->init_len = (uint32_t)n;
+        }
+        if (n > 0)
+                memcpy(buf, h, (size_t)n);
+        if (n < (ssize_t)sizeof(*h) || takes_no_reply(h->opcode)) {
+                int e = errno;
+
+                pthread_mutex_lock(&lock);
+                st->journal[i].busy = 0;
+                pthread_cond_signal(&cond);
+                pthread_mutex_unlock(&lock);
+                errno = e;
+        }
+        return n;
+}
+
+/* The kept INIT reply against the one this worker made: a new binary may want what the kernel never agreed to. */
+static void check_init_reply(const struct iovec *iov, int count)
+{
+        uint8_t mine[INIT_MAX];
+        size_t n = 0;
+
+        for (int k = 0; k < count; k++) {
+                if (n + iov[k].iov_len > sizeof(mine))
+                        return;
+                memcpy(mine + n, iov[k].iov_base, iov[k].iov_len);
+                n += iov[k].iov_len;
+        }
+        if (n != st->reply_len || memcmp(mine, st->reply, n))
+                log_warn("takeover: this worker would answer FUSE_INIT otherwise than the connection was set up; "
+                         "it serves the connection as it is (remount to apply new settings)");
+}
+
+static void keep_init_reply(const struct iovec *iov, int count)
+{
+        size_t n = 0;
+
+        for (int k = 0; k < count; k++) {
+                if (n + iov[k].iov_len > INIT_MAX)
+                        return;
+                memcpy(st->reply + n, iov[k].iov_base, iov[k].iov_len);
+                n += iov[k].iov_len;
+        }
+        st->reply_len = (uint32_t)n;
+}
+
+ssize_t takeover_writev(int fd, struct iovec *iov, int count, void *userdata)
+{
+        const struct fuse_out_header *oh = iov[0].iov_base;
+        uint64_t unique = oh->unique;
+        bool init_reply;
+        ssize_t n;
+        int e;
+
+        if (unique && init_unique && unique == init_unique && !init_answered) {
+                check_init_reply(iov, count);
+                pthread_mutex_lock(&lock);
+                init_answered = true;
+                pthread_cond_broadcast(&cond);
+                pthread_mutex_unlock(&lock);
+                return (ssize_t)oh->len;
+        }
+        init_reply = unique && !st->reply_len && st->init_len &&
+                     unique == ((struct fuse_in_header *)st->init)->unique;
+        n = writev(fd, iov, count);
+        e = errno;
+        if (n >= 0 && init_reply)
+                keep_init_reply(iov, count);
+        if (unique) {
+                /* Answered (or no longer wanted: ENOENT): the request leaves the journal. */
+                pthread_mutex_lock(&lock);
+                for (unsigned i = 0; i < TAKEOVER_JOURNAL_SLOTS; i++)
+                        if (st->journal[i].busy && slot_header(i)->unique == unique) {
+                                st->journal[i].busy = 0;
+                                pthread_cond_signal(&cond);
+                                break;
+                        }
+                if (thread_replaying && replay_open && --replay_open == 0)
+                        st->replay_deaths = 0;
+                pthread_mutex_unlock(&lock);
+        }
+        errno = e;
+        return n;
+}
