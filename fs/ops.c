@@ -1742,10 +1742,11 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
                 reply_xattr(req, size, text, r);
                 return;
         }
-        if (ino == FUSE_ROOT_ID && !strcmp(name, SUPERVISOR_XATTR)) {
+        if (ino == FUSE_ROOT_ID && (!strcmp(name, SUPERVISOR_XATTR) || !strcmp(name, WORKER_XATTR))) {
                 char text[16];
 
-                reply_xattr(req, size, text, snprintf(text, sizeof(text), "%d", (int)supervisor_pid()));
+                reply_xattr(req, size, text, snprintf(text, sizeof(text), "%d",
+                                                      (int)(strcmp(name, WORKER_XATTR) ? supervisor_pid() : getpid())));
                 return;
         }
         AS_CALLER(req);

@@ -114,7 +114,7 @@ int supervise(struct supervisor *s)
         const char *exe = s->exe;
         _cleanup_close_ int sfd = -1;
         int pidfd = -1, status = 0;
-        bool status_known = false, upgrading = false;
+        bool status_known = false, upgrading = false, killed;
         unsigned quick_deaths = 0;
         double started = now();
         sigset_t set;
@@ -209,12 +209,17 @@ int supervise(struct supervisor *s)
                         log_warn("worker %d %s: another takes over", (int)pid, what);
                 }
                 upgrading = false;
-                status_known = false;
-                /* A worker that cannot live: slow down, never give up while the mount is there. */
-                quick_deaths = now() - started < 1.0 ? quick_deaths + 1 : 0;
+                /*
+                 * A worker that cannot live (it exits or crashes at once): slow down,
+                 * never give up while the mount is there. A kill from outside is no
+                 * reason to wait: the next one starts at once.
+                 */
+                killed = status_known && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+                quick_deaths = !killed && now() - started < 1.0 ? quick_deaths + 1 : 0;
                 if (quick_deaths > 3)
                         usleep(quick_deaths > 20 ? 2000000 : quick_deaths * 100000);
                 started = now();
+                status_known = false;
                 while ((pid = start_worker(s, exe)) < 0 || (pidfd = pidfd_open(pid)) < 0) {
                         if (pid > 0)
                                 kill(pid, SIGKILL);

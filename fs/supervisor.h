@@ -27,6 +27,8 @@
 #define SUPERVISOR_EXIT_INCOMPATIBLE 3              /* a worker that cannot read the state it was given */
 /* On the mount's root, for root: the supervisor's pid (cgview --upgrade). */
 #define SUPERVISOR_XATTR "trusted.cgview.supervisor"
+/* On the mount's root, for root: the serving worker's pid. */
+#define WORKER_XATTR "trusted.cgview.worker"
 
 struct supervisor {
         int fuse_fd;

@@ -109,6 +109,7 @@ static void collect_journal(int fuse_fd)
                 n_replay = 0;
                 st->replay_deaths = 0;
         } else if (n_replay) {
+                log_info("takeover: %u requests the worker before had read are answered now", n_replay);
                 st->replay_deaths++;
         }
         replay_open = n_replay;

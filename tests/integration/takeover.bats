@@ -1,0 +1,146 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# The mount outlives its daemon (fs/takeover.h, fs/supervisor.h): workers
+# killed under load, the supervisor killed, an upgrade in place, the whole
+# service killed with the connection in systemd's fd store. Runs on the host
+# and, through tests/vm/guest-suite, on the VM's kernel (no FUSE_NOTIFY_RESEND
+# there: the journal alone brings lost requests back).
+
+load common
+
+KILLTEST="/usr/bin/python3 -S $BATS_TEST_DIRNAME/killtest.py"
+
+setup_file() {
+        require_mountable
+        mount_view
+}
+
+teardown_file() {
+        unmount_view
+}
+
+# Every cgroup a killtest client made, and the processes it moved there, gone.
+clean_clients() {
+        local d
+        for d in "$T"/kt*; do
+                [ -d "$d" ] && cg_remove_tree "$d"
+        done
+        return 0
+}
+
+worker() {
+        getfattr -n trusted.cgview.worker --only-values "$M" 2> /dev/null
+}
+
+supervisor() {
+        getfattr -n trusted.cgview.supervisor --only-values "$M" 2> /dev/null
+}
+
+@test "16 clients reading and writing while the worker is killed 20 times: no error, no hang" {
+        run $KILLTEST "$M" --kills 20 --clients 16 --interval 0.5
+        clean_clients
+        echo "# worker kills: $output" >&3
+        [ "$status" -eq 0 ]
+        [[ $output == *'"client_errors": 0'* ]]
+        [[ $output == *'"hangs": 0'* ]]
+        [[ $output == *'"kills": 20'* ]]
+        # The log says what happened: every kill, every takeover.
+        [ "$(grep -c 'killed by signal 9: another takes over' "$LOG")" -ge 20 ]
+}
+
+@test "after a takeover: open files, a working directory inside the mount and the counters carry on" {
+        mkdir "$M/held"
+        exec 7< "$M/held/cgroup.max.depth"
+        exec 8> "$M/held/cgroup.max.descendants"
+        cd "$M/held"
+        local w
+        w=$(worker)
+        kill -9 "$w"
+        for _ in $(seq 100); do
+                [ "$(worker)" != "$w" ] && [ -n "$(worker)" ] && break
+                sleep 0.05
+        done
+        [ "$(worker)" != "$w" ]
+        [ "$(cat cgroup.max.depth)" = max ]
+        [ "$(cat <&7)" = max ]
+        echo 42 >&8
+        [ "$(cat "$T/held/cgroup.max.descendants")" = 42 ]
+        ls limits stats > /dev/null
+        cd /
+        exec 7<&- 8>&-
+        rmdir "$M/held"
+        run getfattr -n trusted.cgview.requests --only-values "$M"
+        [[ $output == *"workers "* ]]
+        [[ $output != *"workers 1 "* ]]
+}
+
+@test "the supervisor killed 5 times, the worker after: the mount serves on" {
+        local s
+        s=$(supervisor)
+        run $KILLTEST "$M" --kills 5 --clients 8 --interval 0.4 --target supervisor
+        clean_clients
+        echo "# supervisor kills: $output" >&3
+        [ "$status" -eq 0 ]
+        [[ $output == *'"client_errors": 0'* ]]
+        [ "$(supervisor)" != "$s" ]
+        # The worker started a new supervisor each time; the last one restarts a killed worker.
+        [ "$(grep -c 'the supervisor died: supervisor [0-9]* takes over' "$LOG")" -eq 5 ]
+        run $KILLTEST "$M" --kills 3 --clients 4 --interval 0.4
+        clean_clients
+        [ "$status" -eq 0 ]
+}
+
+@test "cgview --upgrade: the binary now at the daemon's path takes over, clients see nothing" {
+        local d m w before
+        d=$(mktemp -d /tmp/cgview-upgrade.XXXXXX)
+        m=$(mktemp -d /tmp/cgview-mnt.XXXXXX)
+        mkdir "$T/up"
+        cp "$CGVIEW" "$d/cgview"
+        "$d/cgview" -o cgroup_root="$T/up" "$m"
+        for _ in $(seq 100); do
+                getfattr -n trusted.cgview.worker --only-values "$m" > /dev/null 2>&1 && break
+                sleep 0.05
+        done
+        w=$(getfattr -n trusted.cgview.worker --only-values "$m")
+        before=$(stat -c %i "$d/cgview")
+        # A new build installed over the old one: a new file at the same path.
+        cp "$CGVIEW" "$d/cgview.new"
+        mv "$d/cgview.new" "$d/cgview"
+        [ "$(stat -c %i "$d/cgview")" != "$before" ]
+        [[ $(readlink "/proc/$w/exe") == *"(deleted)" ]]
+        run $KILLTEST "$m" --kills 3 --clients 8 --interval 0.5 --target upgrade --exe "$d/cgview"
+        echo "# upgrades: $output" >&3
+        local new
+        new=$(getfattr -n trusted.cgview.worker --only-values "$m")
+        for c in "$T/up"/kt*; do cg_remove_tree "$c"; done
+        fusermount3 -u "$m"
+        rm -rf "$d"
+        rmdir "$m"
+        [ "$status" -eq 0 ]
+        [[ $output == *'"client_errors": 0'* ]]
+        [ "$new" != "$w" ]
+}
+
+@test "the whole service killed with the connection in the fd store: the mount waits, the next start answers" {
+        local m
+        m=$(mktemp -d /tmp/cgview-mnt.XXXXXX)
+        mkdir "$T/store"
+        run /usr/bin/python3 -S "$BATS_TEST_DIRNAME/fdstore.py" "$CGVIEW" "$T/store" "$m"
+        rmdir "$m"
+        echo "# fd store: $output" >&3
+        [ "$status" -eq 0 ]
+        [[ $output == *'"reader_waited": true'* ]]
+        [[ $output == *'"reader_answer": "max"'* ]]
+}
+
+@test "a request journalled by a worker that died is answered once by the next (replayed mkdir is not EEXIST)" {
+        # Kill the worker while 8 clients make and remove cgroups as fast as they can: every mkdir and
+        # rmdir must succeed, also the ones whose reply the dead worker never sent.
+        run $KILLTEST "$M" --kills 10 --clients 8 --interval 0.2
+        clean_clients
+        [ "$status" -eq 0 ]
+        [[ $output == *'"errors_by_errno": {}'* ]]
+        # Some kills caught requests in flight, and the next worker answered them.
+        grep 'requests the worker before had read are answered now' "$LOG" >&3 || true
+        grep -q 'requests the worker before had read are answered now' "$LOG"
+}
