@@ -87,5 +87,30 @@ int main(void)
         ok(node_set_size(cache_id(3, CACHE_KIND_KERNFS, 9), 12) == 0 &&
                    node_set_size(cache_id(3, CACHE_KIND_KERNFS, 9), 5) == 12,
            "a pushed length replaces the one before, which it returns");
+
+        /* The worker after a takeover (takeover.h): ids of the worker before, counted in shared slot counts. */
+        static uint32_t counts[CACHE_SLOTS];
+        bool cacheable;
+
+        cache_share_counts(counts);
+        for (unsigned s = 1; s < 5; s++)
+                counts[s] = 1; /* slots 1 to 4: ids of the worker before that the kernel holds */
+        counts[5] = 2;         /* and two in slot 5 */
+        uint64_t a = cache_id(5, CACHE_KIND_KERNFS, 100), b = cache_id(5, CACHE_KIND_KERNFS, 101);
+        uint16_t mine = cache_class_slot("someone", &cacheable);
+
+        ok(mine > 5, "a new class never gets a slot the kernel still holds ids of (got %u)", mine);
+        struct node *n1 = node_adopt(a, NODE_CGROUP, "x", NULL, NULL);
+
+        ok(n1 && node_get(a) == n1 && counts[5] == 2, "adopted: found again, not counted twice in its slot");
+        node_ref(a, NODE_CGROUP, "x", NULL, NULL, false); /* one lookup of this worker */
+        node_forget(a, 1);
+        ok(node_get(a) != NULL && counts[5] == 2, "a forget of no more than this worker gave out keeps it");
+        node_forget(a, 3);
+        ok(node_get(a) == NULL && counts[5] == 1, "the forget of the evicted inode (more than given out) frees it");
+        node_forget(b, 7);
+        ok(counts[5] == 0, "the forget of an id never seen by this worker still counts down its slot");
+        node_forget(b, 7);
+        ok(counts[5] == 0, "never below zero");
         return tap_finish();
 }
