@@ -52,12 +52,15 @@ SLOT = struct.Struct("dI4x")
 
 
 def daemon_status(pid):
+    """VmRSS and Threads; FileNotFoundError once it has exited (a zombie has no VmRSS)."""
     out = {}
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             k, _, v = line.partition(":")
             if k in ("VmRSS", "Threads"):
                 out[k] = int(v.split()[0])
+    if "VmRSS" not in out:
+        raise FileNotFoundError(pid)
     return out
 
 
@@ -246,14 +249,16 @@ def fork(fn, *args):
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
-        os.close(r)
-        code = 0
+        code = 1
         try:
-            out = fn(*args)
-        except BaseException as e:  # noqa: BLE001 - reported to the parent
-            out, code = {"crash": repr(e)}, 1
-        os.write(w, json.dumps(out).encode())
-        os._exit(code)
+            os.close(r)
+            try:
+                out, code = fn(*args), 0
+            except BaseException as e:  # noqa: BLE001 - reported to the parent
+                out = {"crash": repr(e)}
+            os.write(w, json.dumps(out).encode())
+        finally:
+            os._exit(code)
     os.close(w)
     return pid, r
 
@@ -308,8 +313,13 @@ def main():
         try:
             st = daemon_status(dpid)
         except FileNotFoundError:
-            fails.append("the daemon died")
-            break
+            print("FAIL the daemon died (its log says why)")
+            for pid, _ in live:
+                os.kill(pid, signal.SIGKILL)
+            for pid, _ in live:
+                os.waitpid(pid, 0)
+            os.kill(sleeper, signal.SIGKILL)
+            return 1
         rss_max = max(rss_max, st["VmRSS"])
         threads_max = max(threads_max, st["Threads"])
         for (pid, _), idx in list(live.items()):
