@@ -409,9 +409,11 @@ def main():
     if threads_max > THREADS_MAX:
         fails.append(f"{threads_max} threads, more than {THREADS_MAX}")
     with open(f"/proc/{dpid}/maps") as f:
-        sanitized = any(s in f.read() for s in ("libasan", "libtsan", "libclang_rt"))
+        maps = f.read()
+    sanitized = any(s in maps for s in ("libasan", "libtsan", "libclang_rt"))
     growth = (rss_max - st0["VmRSS"]) // 1024
     bound = RSS_GROWTH_SANITIZED_MB if sanitized else RSS_GROWTH_MB
+    print(f"rss growth {growth} MiB, bound {bound} MiB ({'sanitized' if sanitized else 'plain'} build)")
     if growth > bound:
         fails.append(f"RSS grew by {growth} MiB, more than {bound}")
     for f in fails:
