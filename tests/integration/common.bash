@@ -40,7 +40,7 @@ mount_view() {
                 TEST_HELPERS=$(mktemp -d /tmp/cgview-helpers.XXXXXX)
                 echo "HELPERS_DIR=$TEST_HELPERS" >> "$STATE"
                 install -m 644 "$REPO/tests/integration/sys.py" "$REPO/tests/integration/diffperm.py" \
-                        "$REPO/tests/integration/cachecheck.py" "$TEST_HELPERS"
+                        "$REPO/tests/integration/cachecheck.py" "$REPO/tests/integration/bounds.py" "$TEST_HELPERS"
                 chmod 755 "$TEST_HELPERS"
                 export TEST_HELPERS HELPERS=$TEST_HELPERS SYS="/usr/bin/python3 -S $TEST_HELPERS/sys.py"
         fi
