@@ -31,7 +31,7 @@ remove_below() {
 }
 
 teardown_file() {
-        local GROUP= sane=0
+        local GROUP='' sane=0
         # shellcheck disable=SC1090
         [ -f "$STATE" ] && . "$STATE"
         unmount_second || sane=1
