@@ -152,11 +152,14 @@ teardown_file() {
         chmod 644 "$T/v/cgroup.max.depth"
         refused=$(in_container "$T/nsA" $SYS read "$m2/x/cgroup.max.depth")
         fusermount3 -u "$m2"
-        wait "$pid2" || true
+        stop_daemon "$pid2"
         rmdir "$m2"
         echo "requests per cat: $n; value: $v; mode: $mode; late: $late; namespaced: $refused"
         cat "$log2"
+        clean=0
+        check_daemon_log "$log2" || clean=1
         rm -f "$log2"
+        [ "$clean" = 0 ]
         [ "$n" = 1 ]
         [ "$v" = 6 ]
         [ "$mode" = 600 ]
@@ -194,13 +197,14 @@ teardown_file() {
 }
 
 @test "visibility=all: a user stats what root looked up under a 0700 cgroup: EACCES, as on cgroupfs" {
-        local m2 pid2
+        local m2 pid2 log2 clean=0
         mkdir -p "$T/secret/sub"
         # another user's 0700 cgroup: only DAC capabilities reach inside
         chown 65534 "$T/secret"
         chmod 700 "$T/secret"
         m2=$(mktemp -d /tmp/cgview-mnt.XXXXXX)
-        "$CGVIEW" -f -o cgroup_root="$T",visibility=all "$m2" 2> /dev/null &
+        log2=$(mktemp /tmp/cgview-log.XXXXXX)
+        "$CGVIEW" -f -o cgroup_root="$T",visibility=all "$m2" 2> "$log2" &
         pid2=$!
         for _ in $(seq 100); do [[ $(< /proc/mounts) == *" $m2 fuse.cgview "* ]] && break; sleep 0.05; done
         stat "$m2/secret/sub/cgroup.procs" > /dev/null
@@ -211,10 +215,13 @@ teardown_file() {
         nocaps_raw=$(setpriv --inh-caps=-all --bounding-set=-dac_override,-dac_read_search \
                 $SYS stat "$T/secret/sub/cgroup.procs")
         fusermount3 -u "$m2"
-        wait "$pid2" || true
+        stop_daemon "$pid2"
         rmdir "$m2"
+        check_daemon_log "$log2" || clean=1
+        rm -f "$log2"
         chmod 755 "$T/secret"
         chown 0 "$T/secret"
+        [ "$clean" = 0 ]
         echo "user: $user (cgroupfs: $raw); uid 0 without DAC capabilities: $nocaps (cgroupfs: $nocaps_raw)"
         [ "$raw" = EACCES ]
         [ "$user" = EACCES ]

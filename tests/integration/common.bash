@@ -40,7 +40,7 @@ mount_view() {
                 TEST_HELPERS=$(mktemp -d /tmp/cgview-helpers.XXXXXX)
                 echo "HELPERS_DIR=$TEST_HELPERS" >> "$STATE"
                 install -m 644 "$REPO/tests/integration/sys.py" "$REPO/tests/integration/diffperm.py" \
-                        "$REPO/tests/integration/cachecheck.py" "$TEST_HELPERS"
+                        "$REPO/tests/integration/cachecheck.py" "$REPO/tests/integration/bounds.py" "$TEST_HELPERS"
                 chmod 755 "$TEST_HELPERS"
                 export TEST_HELPERS HELPERS=$TEST_HELPERS SYS="/usr/bin/python3 -S $TEST_HELPERS/sys.py"
         fi
@@ -87,17 +87,54 @@ cg_remove_tree() {
         [ ! -d "$dir" ]
 }
 
-# teardown_file: unmount, remove the cgroups, users and files this file made.
+# A sanitizer's report in a daemon's log: print the log and fail. The daemon
+# runs in the background, so nothing else would see a report that did not
+# kill it (a leak, a TSan race, a UBSan finding under a build that recovers).
+check_daemon_log() {
+        local log=$1
+        [ -s "$log" ] || return 0
+        if grep -qE '(Address|Leak|Thread|UndefinedBehavior|Memory)Sanitizer|runtime error:' "$log"; then
+                echo "a sanitizer reported in the daemon's log $log:" >&2
+                cat "$log" >&2
+                return 1
+        fi
+}
+
+# Wait up to $2 tenths of a second for process $1 to end: gone, or a zombie
+# of this shell's (reaped by the caller's wait).
+wait_gone() {
+        local pid=$1
+        for _ in $(seq "$2"); do
+                [ -d "/proc/$pid" ] && ! grep -q '^State:.*zombie' "/proc/$pid/status" 2> /dev/null || return 0
+                sleep 0.1
+        done
+        return 1
+}
+
+# Stop a daemon whose mount is gone and wait until it has exited, so that what
+# it prints at exit (LeakSanitizer, TSan's summary) is whole in its log. It
+# ends by itself once unmounted: a signal only after a while, since one that
+# comes after it removed its handlers would cut LeakSanitizer's report short.
+stop_daemon() {
+        local pid=$1
+        [ -n "$pid" ] || return 0
+        wait_gone "$pid" 300 || { kill "$pid" 2> /dev/null; wait_gone "$pid" 100; } || kill -9 "$pid" 2> /dev/null
+        wait "$pid" 2> /dev/null || true
+}
+
+# teardown_file: unmount, remove the cgroups, users and files this file made;
+# fail when the daemon's log has a sanitizer's report.
 unmount_view() {
-        local ENABLED_ROOT_HUGETLB='' PID='' HELPERS_DIR='' u
+        local ENABLED_ROOT_HUGETLB='' PID='' HELPERS_DIR='' u bad=0
         [ -f "$STATE" ] || return 0
         # shellcheck disable=SC1090
         . "$STATE"
         if [ -n "$M" ]; then
                 fusermount3 -u "$M" 2> /dev/null || umount -l "$M" 2> /dev/null || true
-                [ -n "$PID" ] && { kill "$PID" 2> /dev/null || true; wait "$PID" 2> /dev/null || true; }
+                stop_daemon "$PID"
                 rmdir "$M" 2> /dev/null || true
         fi
+        check_daemon_log "$LOG" || bad=1
         cg_remove_tree "$T" || echo "warning: could not remove $T" >&2
         for u in $(sed -n 's/^USER=//p' "$STATE"); do
                 userdel -f "$u" 2> /dev/null || true
@@ -108,6 +145,7 @@ unmount_view() {
         [ -z "$HELPERS_DIR" ] || rm -rf "$HELPERS_DIR"
         [ -n "${CGVIEW_KEEP_LOG:-}" ] && cp "$LOG" "$CGVIEW_KEEP_LOG"
         rm -f "$LOG" "$STATE"
+        return "$bad"
 }
 
 # A throw-away system user, removed by unmount_view. Where /etc is read-only

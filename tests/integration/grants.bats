@@ -27,9 +27,12 @@ RULES
 }
 
 teardown_file() {
-        unmount_view
+        local sane=0
+        # a sanitizer's report in the daemon's log fails the file, after the cleanup
+        unmount_view || sane=1
         [ -f "$BATS_FILE_TMPDIR/group" ] && groupdel "cgvg$(< "$BATS_FILE_TMPDIR/group")"
         rm -f "$(cat "$BATS_FILE_TMPDIR/policy-path" 2> /dev/null)"
+        return "$sane"
 }
 
 @test "a bad policy file stops the daemon at start with the line number and the reason" {

@@ -21,9 +21,12 @@ setup_file() {
 }
 
 teardown_file() {
-        unmount_view
+        local sane=0
+        # a sanitizer's report in the daemon's log fails the file, after the cleanup
+        unmount_view || sane=1
         [ -f "$BATS_FILE_TMPDIR/group" ] && groupdel "$(< "$BATS_FILE_TMPDIR/group")"
         rm -f "$(cat "$BATS_FILE_TMPDIR/policy-path" 2> /dev/null)"
+        return "$sane"
 }
 
 @test "a grant to a group with an /etc/group line over 16 KiB loads (ERANGE means a bigger buffer, not an unknown group)" {

@@ -31,14 +31,14 @@ remove_below() {
 }
 
 teardown_file() {
-        local GROUP=
+        local GROUP='' sane=0
         # shellcheck disable=SC1090
         [ -f "$STATE" ] && . "$STATE"
-        unmount_second
+        unmount_second || sane=1
         [ -n "$T" ] && remove_below "$T"
-        unmount_view
+        unmount_view || sane=1
         [ -n "$GROUP" ] && groupdel "$GROUP"
-        return 0
+        return "$sane"
 }
 
 teardown() {
@@ -63,10 +63,13 @@ unmount_second() {
         local m pid log
         [ -f "$BATS_FILE_TMPDIR/second" ] || return 0
         read -r m pid log < "$BATS_FILE_TMPDIR/second"
+        local clean=0
         fusermount3 -u "$m" 2> /dev/null || umount -l "$m" 2> /dev/null || true
-        kill "$pid" 2> /dev/null || true
+        stop_daemon "$pid"
         rmdir "$m" 2> /dev/null || true
+        check_daemon_log "$log" || clean=1
         rm -f "$log" "$BATS_FILE_TMPDIR/second"
+        return "$clean"
 }
 
 # The cgroups user $1 sees in directory $2 of the view (limits/ and stats/ left out), sorted, space-separated.
