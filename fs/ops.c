@@ -540,7 +540,7 @@ static struct node *adopt_node(fuse_ino_t ino)
          * A file's length is that of the value pushed into the page cache, which
          * the kernel may still hold: the value now is the best guess at it.
          */
-        if (n && (nk == NODE_FILE || nk == NODE_FRIENDLY) && !n->size)
+        if (n && (nk == NODE_FILE || nk == NODE_FRIENDLY) && !__atomic_load_n(&n->size, __ATOMIC_RELAXED))
                 node_set_size(ino, (uint32_t)value_length(n));
         return n;
 }
@@ -556,7 +556,9 @@ static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct ca
                 fuse_reply_err(req, ESTALE);
                 return NULL;
         }
-        *copy = *n;
+        /* The fields a request uses; the counts and the pushed length change under other threads. */
+        *copy = (struct node){ .id = n->id, .vf = n->vf, .path = n->path, .name = n->name, .kind = n->kind,
+                               .top = n->top, .size = __atomic_load_n(&n->size, __ATOMIC_RELAXED) };
         if (c->in_view && ino == FUSE_ROOT_ID)
                 copy->path = (char *)c->root;
         else if (!c->in_view || !path_within(n->path, c->root) ||

@@ -541,10 +541,13 @@ static bool file_present(const struct view_file *vf, const char *cgroup, const c
 static bool hugetlb_name(const char *name)
 {
         const char *s = name + strlen(HUGETLB_PREFIX);
-        size_t digits = strspn(s, "0123456789");
+        size_t digits;
 
-        return !strncmp(name, HUGETLB_PREFIX, strlen(HUGETLB_PREFIX)) && digits > 0 &&
-               s[digits] && strchr("KMGTPE", s[digits]) && !s[digits + 1];
+        /* The prefix first: a shorter name ends before s. */
+        if (strncmp(name, HUGETLB_PREFIX, strlen(HUGETLB_PREFIX)))
+                return false;
+        digits = strspn(s, "0123456789");
+        return digits > 0 && s[digits] && strchr("KMGTPE", s[digits]) && !s[digits + 1];
 }
 
 int view_lookup(enum view_dir dir, const char *cgroup, const char *name, const struct view_file **ret)
