@@ -82,12 +82,17 @@ static int add_node_to(struct delegtree_node *a, const struct delegtree_node *n,
         return r;
 }
 
-/* ... to every ancestor of n. */
+/*
+ * ... to every ancestor of n up to the first fresh one, included: a fresh
+ * node carries what is below it up when it is counted, so that a subtree
+ * counted below a fresh node (or changed, or removed, there) is never
+ * counted twice above it, nor taken away where it was never added.
+ */
 static int add_node_up(const struct delegtree_node *n, int sign)
 {
         int r = 0;
 
-        for (struct delegtree_node *a = n->parent; a; a = a->parent)
+        for (struct delegtree_node *a = n->parent; a; a = a->fresh ? NULL : a->parent)
                 if (add_node_to(a, n, sign) < 0)
                         r = -ENOMEM;
         return r;
@@ -158,8 +163,8 @@ int delegtree_count_fresh(struct delegtree_node *top)
         for (n = deepest_first(top);; n = n->hh.next ? deepest_first(n->hh.next) : n->parent) {
                 if (n->fresh) {
                         n->fresh = false;
-                        /* Into a fresh parent only (it carries n up later), else into every ancestor now. */
-                        if (n->parent && n->parent->fresh ? add_node_to(n->parent, n, +1) < 0 : add_node_up(n, +1) < 0)
+                        /* Up to a fresh ancestor only (it carries n up later), else into every ancestor now. */
+                        if (add_node_up(n, +1) < 0)
                                 r = -ENOMEM;
                 }
                 if (n == top)
