@@ -206,16 +206,16 @@ static int worker_main(struct fuse_args *args, struct fuse_cmdline_opts *cmd, co
         static const struct fuse_custom_io io = { .read = takeover_read, .writev = takeover_writev };
         struct fuse_loop_config *loop = NULL;
         struct fuse_session *se;
-        int fuse_fd, state_fd, foreground, r, ret = 1;
+        int fuse_fd, state_fd, foreground, killed, r, ret = 1;
 
-        if (sscanf(env, "%d,%d,%d", &fuse_fd, &state_fd, &foreground) != 3)
+        if (sscanf(env, "%d,%d,%d,%d", &fuse_fd, &state_fd, &foreground, &killed) != 4)
                 return 1;
         unsetenv(SUPERVISOR_WORKER_ENV);
         fcntl(fuse_fd, F_SETFD, FD_CLOEXEC);
         fcntl(state_fd, F_SETFD, FD_CLOEXEC);
         if (!foreground)
                 log_to_syslog();
-        if ((r = takeover_attach(state_fd)) < 0) {
+        if ((r = takeover_attach(state_fd, killed)) < 0) {
                 log_err("cannot map the takeover state: %s", strerror(-r));
                 return SUPERVISOR_EXIT_INCOMPATIBLE;
         }

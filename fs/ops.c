@@ -48,9 +48,13 @@ static bool host_only; /* every caller is in the daemon's cgroup and PID namespa
 static bool one_class; /* host_only with visibility=all: every caller sees the same tree */
 static pthread_mutex_t open_locks[64] = { [0 ... 63] = PTHREAD_MUTEX_INITIALIZER }; /* node readers, writers */
 
+/* Tests only: a lookup of this name kills the worker (takeover.bats: a request that kills every worker). */
+static const char *crash_on_lookup;
+
 void ops_set_session(struct fuse_session *se)
 {
         session = se;
+        crash_on_lookup = getenv("CGVIEW_TEST_CRASH_ON_LOOKUP");
 }
 
 /*
@@ -553,6 +557,8 @@ static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct ca
         if (!n)
                 n = AS_DAEMON(c, adopt_node(ino));
         if (!n) {
+                log_warn("node %llx: not known, and names nothing that is there now: ESTALE",
+                         (unsigned long long)ino);
                 fuse_reply_err(req, ESTALE);
                 return NULL;
         }
@@ -617,6 +623,8 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
         COUNT(LOOKUP);
+        if (crash_on_lookup && !strcmp(name, crash_on_lookup))
+                abort();
         AS_CALLER(req);
         struct node *p = NODE_OR_REPLY(req, parent);
 

@@ -57,12 +57,13 @@ static pid_t start(const char *exe, char **argv, const char *env, const char *va
         _exit(127);
 }
 
-static pid_t start_worker(const struct supervisor *s, const char *exe)
+/* killed: the worker before was killed from outside (SIGKILL), no fault of the requests it held. */
+static pid_t start_worker(const struct supervisor *s, const char *exe, bool killed)
 {
         char value[64];
         pid_t pid;
 
-        snprintf(value, sizeof(value), "%d,%d,%d", s->fuse_fd, s->state_fd, (int)s->foreground);
+        snprintf(value, sizeof(value), "%d,%d,%d,%d", s->fuse_fd, s->state_fd, (int)s->foreground, (int)killed);
         /* Not the worker's business: what systemd handed the supervisor. */
         unsetenv("NOTIFY_SOCKET");
         unsetenv("LISTEN_FDS");
@@ -132,7 +133,7 @@ int supervise(struct supervisor *s)
                 log_err("signalfd: %m");
                 return 1;
         }
-        pid = s->worker ? s->worker : start_worker(s, exe);
+        pid = s->worker ? s->worker : start_worker(s, exe, false);
         if (pid < 0 || (pidfd = pidfd_open(pid)) < 0) {
                 log_err("cannot watch worker %d", (int)pid);
                 return 1;
@@ -220,7 +221,7 @@ int supervise(struct supervisor *s)
                         usleep(quick_deaths > 20 ? 2000000 : quick_deaths * 100000);
                 started = now();
                 status_known = false;
-                while ((pid = start_worker(s, exe)) < 0 || (pidfd = pidfd_open(pid)) < 0) {
+                while ((pid = start_worker(s, exe, killed)) < 0 || (pidfd = pidfd_open(pid)) < 0) {
                         if (pid > 0)
                                 kill(pid, SIGKILL);
                         if (connection_gone(s->fuse_fd))

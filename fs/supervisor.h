@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define SUPERVISOR_WORKER_ENV "CGVIEW_WORKER"       /* "FUSE_FD,STATE_FD,FOREGROUND" */
+#define SUPERVISOR_WORKER_ENV "CGVIEW_WORKER"       /* "FUSE_FD,STATE_FD,FOREGROUND,BEFORE_KILLED" */
 #define SUPERVISOR_ADOPT_ENV "CGVIEW_SUPERVISE"     /* "FUSE_FD,STATE_FD,FOREGROUND,WORKER_PID" */
 #define SUPERVISOR_EXIT_INCOMPATIBLE 3              /* a worker that cannot read the state it was given */
 /* On the mount's root, for root: the supervisor's pid (cgview --upgrade). */

@@ -25,7 +25,7 @@ struct jslot {
 struct state {
         uint64_t magic;
         uint32_t generation;    /* workers attached so far */
-        uint32_t replay_deaths; /* workers in a row that died before their replays were answered */
+        uint32_t replay_deaths; /* a worker died by itself before its replays were answered */
         uint32_t init_len, reply_len;
         uint8_t init[INIT_MAX], reply[INIT_MAX];
         uint32_t slot_counts[TAKEOVER_SLOT_COUNTS];
@@ -102,8 +102,8 @@ static void collect_journal(int fuse_fd)
         }
         qsort(replay, n_replay, 1, cmp_unique);
         replayed = n_replay;
-        if (n_replay && st->replay_deaths >= 2) {
-                log_err("takeover: %u requests killed two workers in a row: answered EIO", n_replay);
+        if (n_replay && st->replay_deaths) {
+                log_err("takeover: %u requests the worker before died replaying: answered EIO", n_replay);
                 for (unsigned k = 0; k < n_replay; k++)
                         answer_eio(fuse_fd, replay[k]);
                 n_replay = 0;
@@ -115,7 +115,7 @@ static void collect_journal(int fuse_fd)
         replay_open = n_replay;
 }
 
-int takeover_attach(int fd)
+int takeover_attach(int fd, bool before_killed)
 {
         void *p = mmap(NULL, sizeof(struct state), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
@@ -127,6 +127,8 @@ int takeover_attach(int fd)
                 st->magic = MAGIC;
         }
         st->generation++;
+        if (before_killed)
+                st->replay_deaths = 0;
         if (st->reply_len) {
                 inject_init = true;
                 init_unique = ((struct fuse_in_header *)st->init)->unique;

@@ -20,7 +20,9 @@
  *    no window in which a request the kernel gave out is in no slot.
  *    Requests that take no reply (forget, interrupt) leave their slot at
  *    once. Works on every kernel (FUSE_NOTIFY_RESEND needs Linux 6.9).
- *  - A request whose replay killed two workers in a row is answered EIO.
+ *  - Requests that a worker died replaying (by itself: a crash, not a kill
+ *    from outside) are answered EIO by the next: a request kills at most
+ *    two workers, the one that read it and the one that replayed it.
  *  - Per-slot node counts for cache.c: the slots the kernel may still hold
  *    ids of are never given to a new class (cache.h).
  *
@@ -42,8 +44,12 @@
 /* Supervisor: a new state, as a memfd (close-on-exec), or -errno. */
 int takeover_create(void);
 
-/* Worker: map the state in fd; this worker is one more on the connection. 0 or -errno. */
-int takeover_attach(int fd);
+/*
+ * Worker: map the state in fd; this worker is one more on the connection.
+ * before_killed: the worker before was killed from outside (SIGKILL), so the
+ * requests it held did not kill it. 0 or -errno.
+ */
+int takeover_attach(int fd, bool before_killed);
 
 /* The per-slot node counts (TAKEOVER_SLOT_COUNTS of them) in the shared state; NULL before attach. */
 uint32_t *takeover_slot_counts(void);

@@ -144,3 +144,26 @@ supervisor() {
         grep 'requests the worker before had read are answered now' "$LOG" >&3 || true
         grep -q 'requests the worker before had read are answered now' "$LOG"
 }
+
+@test "a request that kills every worker that reads it: the one that read it and the one that replayed it die, the third answers EIO" {
+        local m
+        m=$(mktemp -d /tmp/cgview-mnt.XXXXXX)
+        mkdir "$T/poison"
+        CGVIEW_TEST_CRASH_ON_LOOKUP=deadly "$CGVIEW" -o cgroup_root="$T/poison" "$m"
+        for _ in $(seq 100); do
+                getfattr -n trusted.cgview.worker --only-values "$m" > /dev/null 2>&1 && break
+                sleep 0.05
+        done
+        run $SYS stat "$m/deadly"
+        local after
+        after=$(cat "$m/cgroup.max.depth")
+        local workers
+        workers=$(getfattr -n trusted.cgview.requests --only-values "$m" | sed -n 's/^workers //p')
+        fusermount3 -u "$m"
+        rmdir "$m"
+        echo "# stat answered: $output; workers: $workers" >&3
+        [ "$output" = EIO ]
+        [ "$after" = max ]
+        # The first read it and died, the second replayed it and died, the third answered EIO.
+        [ "$workers" -eq 3 ]
+}
