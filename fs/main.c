@@ -206,21 +206,19 @@ static int worker_main(struct fuse_args *args, struct fuse_cmdline_opts *cmd, co
         static const struct fuse_custom_io io = { .read = takeover_read, .writev = takeover_writev };
         struct fuse_loop_config *loop = NULL;
         struct fuse_session *se;
-        int fuse_fd, state_fd, foreground, killed, r, ret = 1;
+        int fuse_fd, state_fd, foreground, killed, go, ready, r, ret = 1;
 
-        if (sscanf(env, "%d,%d,%d,%d", &fuse_fd, &state_fd, &foreground, &killed) != 4)
+        if (sscanf(env, "%d,%d,%d,%d,%d,%d", &fuse_fd, &state_fd, &foreground, &killed, &go, &ready) != 6)
                 return 1;
         unsetenv(SUPERVISOR_WORKER_ENV);
         fcntl(fuse_fd, F_SETFD, FD_CLOEXEC);
         fcntl(state_fd, F_SETFD, FD_CLOEXEC);
         if (!foreground)
                 log_to_syslog();
-        if ((r = takeover_attach(state_fd, killed)) < 0) {
-                log_err("cannot map the takeover state: %s", strerror(-r));
+        if ((r = takeover_check(state_fd)) < 0) {
+                log_err("cannot use the takeover state: %s", strerror(-r));
                 return SUPERVISOR_EXIT_INCOMPATIBLE;
         }
-        cache_share_counts(takeover_slot_counts());
-        handles_set_generation(takeover_generation());
         if (node_init() < 0)
                 return 1;
         se = fuse_session_new(args, &cgview_ops, sizeof(cgview_ops), NULL);
@@ -229,9 +227,35 @@ static int worker_main(struct fuse_args *args, struct fuse_cmdline_opts *cmd, co
         if (fuse_session_custom_io(se, &io, fuse_fd) != 0)
                 goto out;
         ops_set_session(se);
+        if (go >= 0) {
+                /* Standing by: ready; the supervisor's word ('k': the worker before was killed) or its end. */
+                char c;
+
+                fcntl(go, F_SETFD, FD_CLOEXEC);
+                fcntl(ready, F_SETFD, FD_CLOEXEC);
+                if (write(ready, "r", 1) != 1)
+                        goto out;
+                close(ready);
+                while ((r = (int)read(go, &c, 1)) < 0 && errno == EINTR)
+                        ;
+                close(go);
+                if (r != 1) {
+                        ret = 0;
+                        goto out;
+                }
+                killed = c == 'k';
+                grants_reload_soon(); /* the policy file may have changed while it stood by */
+        }
+        if ((r = takeover_attach(state_fd, killed)) < 0) {
+                log_err("cannot map the takeover state: %s", strerror(-r));
+                ret = SUPERVISOR_EXIT_INCOMPATIBLE;
+                goto out;
+        }
+        cache_share_counts(takeover_slot_counts());
+        handles_set_generation(takeover_generation());
         if (fuse_set_signal_handlers(se) != 0)
                 goto out;
-        /* SIGHUP reloads the grants instead of ending the session; SIGUSR2 asks the supervisor for an upgrade. */
+        /* SIGHUP reloads the grants instead of ending the session. */
         sigaction(SIGHUP, &(struct sigaction){ .sa_handler = on_sighup }, NULL);
         if ((r = supervisor_watch_parent(exe, argv, fuse_fd, state_fd, foreground)) < 0)
                 log_err("cannot watch the supervisor: %s", strerror(-r));

@@ -4,11 +4,13 @@
  * a worker serving it (SPEC 9.1, README "Takeover").
  *
  * The worker is the same binary, started with CGVIEW_WORKER set to the
- * connection's and the takeover state's descriptor numbers. When it dies
- * (a crash, kill -9, the OOM killer), the next one starts at once and
- * takes over (takeover.h). SIGUSR2 starts the binary now installed at the
- * path the daemon was started from in place of the running worker (an
- * upgrade; clients see nothing). SIGHUP goes on to the worker (it reloads
+ * connection's and the takeover state's descriptor numbers. A second one
+ * stands by, started and ready up to its first request: when the serving
+ * worker dies (a crash, kill -9, the OOM killer), the standby is told to
+ * take over (takeover.h) and a new standby starts. SIGUSR2 starts a
+ * standby from the binary now installed at the path the daemon was
+ * started from, and once it is ready, it takes over from the serving
+ * worker (an upgrade; clients see nothing). SIGHUP goes on to the worker (it reloads
  * the grants). SIGTERM and SIGINT unmount and end both, unless the
  * connection is kept in systemd's file descriptor store (-o fdstore), where
  * it waits for the next start.
@@ -22,7 +24,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define SUPERVISOR_WORKER_ENV "CGVIEW_WORKER"       /* "FUSE_FD,STATE_FD,FOREGROUND,BEFORE_KILLED" */
+/* "FUSE_FD,STATE_FD,FOREGROUND,BEFORE_KILLED,GO_FD,READY_FD": the last two -1 for a worker that serves at once */
+#define SUPERVISOR_WORKER_ENV "CGVIEW_WORKER"
 #define SUPERVISOR_ADOPT_ENV "CGVIEW_SUPERVISE"     /* "FUSE_FD,STATE_FD,FOREGROUND,WORKER_PID" */
 #define SUPERVISOR_EXIT_INCOMPATIBLE 3              /* a worker that cannot read the state it was given */
 /* On the mount's root, for root: the supervisor's pid (cgview --upgrade). */

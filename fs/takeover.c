@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -113,6 +114,20 @@ static void collect_journal(int fuse_fd)
                 st->replay_deaths++;
         }
         replay_open = n_replay;
+}
+
+int takeover_check(int fd)
+{
+        struct stat sb;
+        uint64_t magic;
+
+        if (fstat(fd, &sb) < 0)
+                return -errno;
+        if ((size_t)sb.st_size != sizeof(struct state))
+                return -EPROTO;
+        if (pread(fd, &magic, sizeof(magic), 0) != sizeof(magic))
+                return -EIO;
+        return magic == MAGIC || magic == 0 ? 0 : -EPROTO;
 }
 
 int takeover_attach(int fd, bool before_killed)

@@ -44,6 +44,9 @@
 /* Supervisor: a new state, as a memfd (close-on-exec), or -errno. */
 int takeover_create(void);
 
+/* Is the state in fd one this binary can use (its layout, or new)? 0 or -errno (-EPROTO: another layout). */
+int takeover_check(int fd);
+
 /*
  * Worker: map the state in fd; this worker is one more on the connection.
  * before_killed: the worker before was killed from outside (SIGKILL), so the

@@ -53,7 +53,7 @@ def friendly(d):
 def client(mount, n, out_fd, stop_at):
     """One client: a cgroup of its own, and a round of operations until stop_at."""
     random.seed(n)
-    home = os.path.join(mount, "kt%d" % n)
+    home = os.path.join(mount, "kt%d-%d" % (os.getppid(), n))
     os.mkdir(home)
     os.mkdir(os.path.join(home, "a"))
     os.mkdir(os.path.join(home, "b"))
