@@ -37,8 +37,9 @@ static struct state *st;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static bool inject_init;    /* a later worker: hand out the kept INIT first */
-static bool init_answered;  /* no other request before the INIT reply */
-static uint64_t init_unique;
+static bool init_answered;  /* no other request before the INIT reply (atomic) */
+static uint64_t init_unique; /* of the INIT handed out again (set before any thread reads) */
+static uint64_t capture;     /* the first worker: the unique of the INIT whose reply to keep (atomic) */
 static uint8_t replay[TAKEOVER_JOURNAL_SLOTS]; /* journal slots to hand out first, by unique */
 static unsigned n_replay, replay_next, replay_open, replayed;
 static __thread bool thread_replaying;
@@ -199,7 +200,7 @@ ssize_t takeover_read(int fd, void *buf, size_t len, void *userdata)
                 pthread_mutex_unlock(&lock);
                 return hand_out(buf, len, st->init, st->init_len);
         }
-        while (init_unique && !init_answered)
+        while (init_unique && !__atomic_load_n(&init_answered, __ATOMIC_RELAXED))
                 pthread_cond_wait(&cond, &lock);
         if (replay_next < n_replay) {
                 i = replay[replay_next++];
@@ -221,9 +222,11 @@ ssize_t takeover_read(int fd, void *buf, size_t len, void *userdata)
 
         /* Straight into shared memory: from here on the request outlives this process. */
         n = read(fd, st->journal[i].buf, len < SLOT_BYTES ? len : SLOT_BYTES);
-        if (n >= (ssize_t)sizeof(*h) && h->opcode == FUSE_INIT && !st->reply_len && (size_t)n <= INIT_MAX) {
+        if (n >= (ssize_t)sizeof(*h) && h->opcode == FUSE_INIT && !__atomic_load_n(&st->reply_len, __ATOMIC_ACQUIRE) &&
+            (size_t)n <= INIT_MAX) {
                 memcpy(st->init, h, (size_t)n);
                 st->init_len = (uint32_t)n;
+                __atomic_store_n(&capture, h->unique, __ATOMIC_RELEASE);
         }
         if (n > 0)
                 memcpy(buf, h, (size_t)n);
@@ -266,7 +269,7 @@ static void keep_init_reply(const struct iovec *iov, int count)
                 memcpy(st->reply + n, iov[k].iov_base, iov[k].iov_len);
                 n += iov[k].iov_len;
         }
-        st->reply_len = (uint32_t)n;
+        __atomic_store_n(&st->reply_len, (uint32_t)n, __ATOMIC_RELEASE);
 }
 
 ssize_t takeover_writev(int fd, struct iovec *iov, int count, void *userdata)
@@ -277,20 +280,21 @@ ssize_t takeover_writev(int fd, struct iovec *iov, int count, void *userdata)
         ssize_t n;
         int e;
 
-        if (unique && init_unique && unique == init_unique && !init_answered) {
+        if (unique && init_unique && unique == init_unique && !__atomic_load_n(&init_answered, __ATOMIC_ACQUIRE)) {
                 check_init_reply(iov, count);
                 pthread_mutex_lock(&lock);
-                init_answered = true;
+                __atomic_store_n(&init_answered, true, __ATOMIC_RELEASE);
                 pthread_cond_broadcast(&cond);
                 pthread_mutex_unlock(&lock);
                 return (ssize_t)oh->len;
         }
-        init_reply = unique && !st->reply_len && st->init_len &&
-                     unique == ((struct fuse_in_header *)st->init)->unique;
+        init_reply = unique && unique == __atomic_load_n(&capture, __ATOMIC_ACQUIRE);
         n = writev(fd, iov, count);
         e = errno;
-        if (n >= 0 && init_reply)
+        if (n >= 0 && init_reply) {
                 keep_init_reply(iov, count);
+                __atomic_store_n(&capture, 0, __ATOMIC_RELAXED);
+        }
         if (unique) {
                 /* Answered (or no longer wanted: ENOENT): the request leaves the journal. */
                 pthread_mutex_lock(&lock);
