@@ -143,6 +143,16 @@ bool cache_slot_current(uint16_t slot, const char *key)
         return r;
 }
 
+bool cache_slot_foreign(uint16_t slot)
+{
+        bool r;
+
+        pthread_mutex_lock(&lock);
+        r = slot != CACHE_NO_SLOT && slot != UNCACHED_SLOT && !slots[slot].class && nodes[slot];
+        pthread_mutex_unlock(&lock);
+        return r;
+}
+
 bool cache_slot_of(uint16_t slot, const char *key)
 {
         bool r;

@@ -66,6 +66,9 @@ uint16_t cache_class_slot(const char *key, bool *cacheable);
 /* Is slot the current, fresh slot of the class named by key? (Entries made in it may be cached.) */
 bool cache_slot_current(uint16_t slot, const char *key);
 
+/* Is slot one of a worker before's that the kernel still holds ids of (cache_share_counts)? */
+bool cache_slot_foreign(uint16_t slot);
+
 /* Does slot belong to the class named by key (current or retired)? */
 bool cache_slot_of(uint16_t slot, const char *key);
 

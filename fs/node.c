@@ -198,11 +198,11 @@ void node_forget(uint64_t id, uint64_t n)
         e = table[i];
         known = e;
         /*
-         * An adopted node: the kernel's count also holds what it got from the
-         * worker before, so a forget of more than this worker gave out is the
-         * one of an evicted inode, and no other frees it.
+         * An adopted node: no lookup gives its id out again (its slot is the
+         * worker before's: ops.c's reply_child), so the kernel's forget of it
+         * is the one of its evicted inode, with every count the kernel had.
          */
-        if (e && (e->adopted ? n > e->nlookup : n >= e->nlookup)) {
+        if (e && (e->adopted || n >= e->nlookup)) {
                 erase(i);
         } else if (e) {
                 e->nlookup -= n;

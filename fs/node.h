@@ -56,6 +56,7 @@ char **node_top_names(void);
  * The node of an id that a worker before this one gave out and the kernel
  * still holds (takeover.h), rebuilt from what the id says; found or made,
  * with no lookup reference of this worker's (its slot counts it already).
+ * Such an id is never given out again, so its first forget frees it.
  */
 struct node *node_adopt(uint64_t id, enum node_kind kind, const char *path, const char *name,
                         const struct view_file *vf);

@@ -416,7 +416,12 @@ static void reply_child(fuse_req_t req, const struct caller *c, const struct nod
                 return;
         }
         /* The slot first: every change made before this walk began is known before anything is read. */
-        if (is_view_root(p)) {
+        if (is_view_root(p) || cache_slot_foreign(cache_id_slot(p->id))) {
+                /*
+                 * Below a worker before's node (takeover.h), in the caller's own slot:
+                 * no id of a slot a worker before gave out is ever given out again,
+                 * so the kernel's forget of one is the end of it (node_adopt).
+                 */
                 visibility_sync();
                 slot = cache_class_slot(key, &cacheable);
         } else {

@@ -17,9 +17,17 @@
 /* A request: its header, fuse_write_in and up to max_write bytes (the kernel's minimum read size). */
 #define SLOT_BYTES (TAKEOVER_MAX_WRITE + 4096)
 
+enum {
+        SLOT_FREE,
+        SLOT_REQUEST, /* claimed by a reader; holds a request once its header is non-zero */
+        SLOT_REPLY,   /* the request, and after it the reply being written: never run again, only resent */
+};
+
 struct jslot {
-        uint32_t busy;         /* claimed by a reader; holds a request once its header is non-zero */
+        uint32_t state;            /* SLOT_*, atomic */
+        uint32_t reply_off, reply_len;
         uint32_t pad;
+        uint64_t unique;           /* the request's once read (atomic): how a reply finds its slot */
         uint8_t buf[SLOT_BYTES];
 };
 
@@ -47,6 +55,19 @@ static __thread bool thread_replaying;
 static struct fuse_in_header *slot_header(unsigned i)
 {
         return (struct fuse_in_header *)st->journal[i].buf;
+}
+
+static uint32_t slot_state(unsigned i)
+{
+        return __atomic_load_n(&st->journal[i].state, __ATOMIC_ACQUIRE);
+}
+
+/* lock held */
+static void slot_free(unsigned i)
+{
+        __atomic_store_n(&st->journal[i].unique, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&st->journal[i].state, SLOT_FREE, __ATOMIC_RELEASE);
+        pthread_cond_signal(&cond);
 }
 
 /* Requests that take no reply: their slot is free as soon as they are read, and they are never replayed. */
@@ -85,23 +106,36 @@ static void answer_eio(int fd, unsigned i)
 
         if (write(fd, &oh, sizeof(oh)) < 0 && errno != ENOENT)
                 log_warn("takeover: cannot answer request %llu: %m", (unsigned long long)oh.unique);
-        st->journal[i].busy = 0;
+        slot_free(i);
 }
 
-/* What the worker before left in the journal: replay it, or drop it after two deaths in a row. */
+/*
+ * What the worker before left in the journal: replies it was writing are
+ * written again (the kernel drops one it had: ENOENT), requests it had not
+ * answered are replayed, or answered EIO if they killed it.
+ */
 static void collect_journal(int fuse_fd)
 {
+        unsigned resent = 0;
+
         for (unsigned i = 0; i < TAKEOVER_JOURNAL_SLOTS; i++) {
+                struct jslot *j = &st->journal[i];
                 struct fuse_in_header *h = slot_header(i);
 
-                if (!st->journal[i].busy)
-                        continue;
-                if (h->len < sizeof(*h) || !h->unique || takes_no_reply(h->opcode)) {
-                        st->journal[i].busy = 0; /* a reader that had nothing yet, or nothing to answer */
-                        continue;
+                if (j->state == SLOT_REPLY) {
+                        if (write(fuse_fd, j->buf + j->reply_off, j->reply_len) >= 0)
+                                resent++;
+                        slot_free(i);
+                } else if (j->state == SLOT_REQUEST && h->len >= sizeof(*h) && h->unique &&
+                           !takes_no_reply(h->opcode)) {
+                        __atomic_store_n(&j->unique, h->unique, __ATOMIC_RELEASE); /* it may have died before */
+                        replay[n_replay++] = (uint8_t)i;
+                } else if (j->state != SLOT_FREE) {
+                        slot_free(i); /* a reader that had nothing yet, or nothing to answer */
                 }
-                replay[n_replay++] = (uint8_t)i;
         }
+        if (resent)
+                log_info("takeover: %u replies the worker before was writing are written again", resent);
         qsort(replay, n_replay, 1, cmp_unique);
         replayed = n_replay;
         if (n_replay && st->replay_deaths) {
@@ -209,7 +243,7 @@ ssize_t takeover_read(int fd, void *buf, size_t len, void *userdata)
                 return hand_out(buf, len, st->journal[i].buf, slot_header(i)->len);
         }
         for (;;) {
-                for (i = 0; i < TAKEOVER_JOURNAL_SLOTS && st->journal[i].busy; i++)
+                for (i = 0; i < TAKEOVER_JOURNAL_SLOTS && slot_state(i) != SLOT_FREE; i++)
                         ;
                 if (i < TAKEOVER_JOURNAL_SLOTS)
                         break;
@@ -217,7 +251,7 @@ ssize_t takeover_read(int fd, void *buf, size_t len, void *userdata)
         }
         h = slot_header(i);
         memset(h, 0, sizeof(*h));
-        st->journal[i].busy = 1;
+        __atomic_store_n(&st->journal[i].state, SLOT_REQUEST, __ATOMIC_RELEASE);
         pthread_mutex_unlock(&lock);
 
         /* Straight into shared memory: from here on the request outlives this process. */
@@ -234,10 +268,11 @@ ssize_t takeover_read(int fd, void *buf, size_t len, void *userdata)
                 int e = errno;
 
                 pthread_mutex_lock(&lock);
-                st->journal[i].busy = 0;
-                pthread_cond_signal(&cond);
+                slot_free(i);
                 pthread_mutex_unlock(&lock);
                 errno = e;
+        } else {
+                __atomic_store_n(&st->journal[i].unique, h->unique, __ATOMIC_RELEASE);
         }
         return n;
 }
@@ -272,13 +307,47 @@ static void keep_init_reply(const struct iovec *iov, int count)
         __atomic_store_n(&st->reply_len, (uint32_t)n, __ATOMIC_RELEASE);
 }
 
+/*
+ * The slot of the request unique, with the reply about to be written kept
+ * after the request: a worker that dies while writing it leaves a reply to
+ * resend, never a request to run twice. -1 if no slot holds the request.
+ */
+static int keep_reply(uint64_t unique, const struct iovec *iov, int count)
+{
+        struct jslot *j;
+        size_t off, len = 0;
+        int i;
+
+        for (i = 0; i < TAKEOVER_JOURNAL_SLOTS; i++)
+                if (slot_state((unsigned)i) == SLOT_REQUEST &&
+                    __atomic_load_n(&st->journal[i].unique, __ATOMIC_ACQUIRE) == unique)
+                        break;
+        if (i == TAKEOVER_JOURNAL_SLOTS)
+                return -1;
+        /* The request is this thread's alone now: no reader takes a slot that is not free. */
+        j = &st->journal[i];
+        off = (slot_header((unsigned)i)->len + 7) & ~(size_t)7;
+        for (int k = 0; k < count; k++)
+                len += iov[k].iov_len;
+        if (off + len > SLOT_BYTES)
+                return i;
+        j->reply_off = (uint32_t)off;
+        j->reply_len = (uint32_t)len;
+        for (int k = 0; k < count; k++) {
+                memcpy(j->buf + off, iov[k].iov_base, iov[k].iov_len);
+                off += iov[k].iov_len;
+        }
+        __atomic_store_n(&j->state, SLOT_REPLY, __ATOMIC_RELEASE);
+        return i;
+}
+
 ssize_t takeover_writev(int fd, struct iovec *iov, int count, void *userdata)
 {
         const struct fuse_out_header *oh = iov[0].iov_base;
         uint64_t unique = oh->unique;
         bool init_reply;
+        int e, slot = -1;
         ssize_t n;
-        int e;
 
         if (unique && init_unique && unique == init_unique && !__atomic_load_n(&init_answered, __ATOMIC_ACQUIRE)) {
                 check_init_reply(iov, count);
@@ -289,6 +358,8 @@ ssize_t takeover_writev(int fd, struct iovec *iov, int count, void *userdata)
                 return (ssize_t)oh->len;
         }
         init_reply = unique && unique == __atomic_load_n(&capture, __ATOMIC_ACQUIRE);
+        if (unique)
+                slot = keep_reply(unique, iov, count);
         n = writev(fd, iov, count);
         e = errno;
         if (n >= 0 && init_reply) {
@@ -298,12 +369,8 @@ ssize_t takeover_writev(int fd, struct iovec *iov, int count, void *userdata)
         if (unique) {
                 /* Answered (or no longer wanted: ENOENT): the request leaves the journal. */
                 pthread_mutex_lock(&lock);
-                for (unsigned i = 0; i < TAKEOVER_JOURNAL_SLOTS; i++)
-                        if (st->journal[i].busy && slot_header(i)->unique == unique) {
-                                st->journal[i].busy = 0;
-                                pthread_cond_signal(&cond);
-                                break;
-                        }
+                if (slot >= 0)
+                        slot_free((unsigned)slot);
                 if (thread_replaying && replay_open && --replay_open == 0)
                         st->replay_deaths = 0;
                 pthread_mutex_unlock(&lock);

@@ -102,15 +102,14 @@ int main(void)
         ok(mine > 5, "a new class never gets a slot the kernel still holds ids of (got %u)", mine);
         struct node *n1 = node_adopt(a, NODE_CGROUP, "x", NULL, NULL);
 
-        ok(n1 && node_get(a) == n1 && counts[5] == 2, "adopted: found again, not counted twice in its slot");
-        node_ref(a, NODE_CGROUP, "x", NULL, NULL, false); /* one lookup of this worker */
-        node_forget(a, 1);
-        ok(node_get(a) != NULL && counts[5] == 2, "a forget of no more than this worker gave out keeps it");
+        ok(n1 && node_get(a) == n1 && node_adopt(a, NODE_CGROUP, "x", NULL, NULL) == n1 && counts[5] == 2,
+           "adopted: found again, not counted twice in its slot");
+        ok(cache_slot_foreign(5) && !cache_slot_foreign(mine), "slot 5 is a worker before's, the new class's is not");
         node_forget(a, 3);
-        ok(node_get(a) == NULL && counts[5] == 1, "the forget of the evicted inode (more than given out) frees it");
+        ok(node_get(a) == NULL && counts[5] == 1, "the forget of the evicted inode frees it and counts down its slot");
         node_forget(b, 7);
         ok(counts[5] == 0, "the forget of an id never seen by this worker still counts down its slot");
         node_forget(b, 7);
-        ok(counts[5] == 0, "never below zero");
+        ok(counts[5] == 0 && !cache_slot_foreign(5), "never below zero; slot 5 is free for a class again");
         return tap_finish();
 }
