@@ -51,6 +51,14 @@ static uint64_t capture;     /* the first worker: the unique of the INIT whose r
 static uint8_t replay[TAKEOVER_JOURNAL_SLOTS]; /* journal slots to hand out first, by unique */
 static unsigned n_replay, replay_next, replay_open, replayed;
 static __thread bool thread_replaying;
+/*
+ * The kernel lets a request follow only what it was answered before (a
+ * release after the reply to the opendir, a forget after the last use):
+ * every write to the connection happens before the reads after it. Thread
+ * sanitizers see that through a descriptor they saw opened, never through
+ * one inherited from the supervisor: this counter says it to them.
+ */
+static unsigned long io_order;
 
 static struct fuse_in_header *slot_header(unsigned i)
 {
@@ -256,6 +264,7 @@ ssize_t takeover_read(int fd, void *buf, size_t len, void *userdata)
 
         /* Straight into shared memory: from here on the request outlives this process. */
         n = read(fd, st->journal[i].buf, len < SLOT_BYTES ? len : SLOT_BYTES);
+        (void)__atomic_load_n(&io_order, __ATOMIC_ACQUIRE);
         if (n >= (ssize_t)sizeof(*h) && h->opcode == FUSE_INIT && !__atomic_load_n(&st->reply_len, __ATOMIC_ACQUIRE) &&
             (size_t)n <= INIT_MAX) {
                 memcpy(st->init, h, (size_t)n);
@@ -360,6 +369,7 @@ ssize_t takeover_writev(int fd, struct iovec *iov, int count, void *userdata)
         init_reply = unique && unique == __atomic_load_n(&capture, __ATOMIC_ACQUIRE);
         if (unique)
                 slot = keep_reply(unique, iov, count);
+        __atomic_fetch_add(&io_order, 1, __ATOMIC_RELEASE);
         n = writev(fd, iov, count);
         e = errno;
         if (n >= 0 && init_reply) {
