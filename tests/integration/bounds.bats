@@ -25,7 +25,7 @@ teardown_file() {
 }
 
 setup() {
-        PID=$(sed -n 's/^PID=//p' "$STATE")
+        PID=$(worker_pid)
         BOUNDS="/usr/bin/python3 -S $HELPERS/bounds.py"
         # what a test user's process writes goes where it may write, not under BATS_TEST_TMPDIR
         OUT=$(mktemp -d /tmp/cgview-bounds.XXXXXX)

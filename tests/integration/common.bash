@@ -25,6 +25,11 @@ require_mountable() {
         [ -n "$(cg2_mount)" ] || skip "no cgroup2 mount"
 }
 
+# The pid of the worker serving $M (the supervisor's is $PID in $STATE: README, "Takeover").
+worker_pid() {
+        getfattr -n trusted.cgview.worker --only-values "${1:-$M}" 2> /dev/null
+}
+
 # setup_file: make $T (a private cgroup) and mount cgview over it at $M.
 mount_view() {
         local cg2

@@ -15,13 +15,10 @@ teardown_file() {
         unmount_view
 }
 
-daemon_pid() {
-        sed -n 's/^PID=//p' "$STATE"
-}
 
 @test "16 clients and a churner for CGVIEW_RACE_SECONDS: no crash, no hang, ENOENT-class errors only, no fd, node or handle kept" {
         local secs=${CGVIEW_RACE_SECONDS:-30} pid
-        pid=$(daemon_pid)
+        pid=$(worker_pid)
         [ -n "$pid" ]
         run timeout $((secs + 180)) python3 -S "$REPO/tests/integration/race.py" "$M" "$T" "$pid" "$secs"
         printf '%s\n' "$output"

@@ -28,10 +28,6 @@ clean_clients() {
         return 0
 }
 
-worker() {
-        getfattr -n trusted.cgview.worker --only-values "$M" 2> /dev/null
-}
-
 supervisor() {
         getfattr -n trusted.cgview.supervisor --only-values "$M" 2> /dev/null
 }
@@ -54,13 +50,13 @@ supervisor() {
         exec 8> "$M/held/cgroup.max.descendants"
         cd "$M/held"
         local w
-        w=$(worker)
+        w=$(worker_pid)
         kill -9 "$w"
         for _ in $(seq 100); do
-                [ "$(worker)" != "$w" ] && [ -n "$(worker)" ] && break
+                [ "$(worker_pid)" != "$w" ] && [ -n "$(worker_pid)" ] && break
                 sleep 0.05
         done
-        [ "$(worker)" != "$w" ]
+        [ "$(worker_pid)" != "$w" ]
         [ "$(cat cgroup.max.depth)" = max ]
         [ "$(cat <&7)" = max ]
         echo 42 >&8
@@ -101,7 +97,7 @@ supervisor() {
                 getfattr -n trusted.cgview.worker --only-values "$m" > /dev/null 2>&1 && break
                 sleep 0.05
         done
-        w=$(getfattr -n trusted.cgview.worker --only-values "$m")
+        w=$(worker_pid "$m")
         before=$(stat -c %i "$d/cgview")
         # A new build installed over the old one: a new file at the same path.
         cp "$CGVIEW" "$d/cgview.new"
@@ -111,7 +107,7 @@ supervisor() {
         run $KILLTEST "$m" --kills 3 --clients 8 --interval 0.5 --target upgrade --exe "$d/cgview"
         echo "# upgrades: $output" >&3
         local new
-        new=$(getfattr -n trusted.cgview.worker --only-values "$m")
+        new=$(worker_pid "$m")
         for c in "$T/up"/kt*; do cg_remove_tree "$c"; done
         fusermount3 -u "$m"
         rm -rf "$d"
