@@ -28,6 +28,7 @@ import errno
 import os
 import random
 import sys
+import time
 
 TOP = None  # the mount's top, stat after every write
 VERBOSE = False
@@ -64,6 +65,8 @@ BYTEWISE_RAW_PREFIX = {"hugetlb.": "xyz", "memory.": "xyz", "mem.": "xyz"}
 
 NUMERIC = ("size", "cpu", "period", "burst", "weight", "count")
 DEV = os.environ.get("BADINPUT_DEV", "")
+# under the VM's TCG a write costs 30 to 80 ms: fewer modes, the same inputs
+QUICK = os.environ.get("BADINPUT_QUICK") == "1"
 DEVNO = os.environ.get("BADINPUT_DEVNO", "")
 
 
@@ -140,7 +143,7 @@ def gen_common(kind, valid, raw):
     out += [("binary", b, "EINVAL") for b in
             [b"\xff", b"\x80", b"\xc0\xaf", b"\xef\xbb\xbf" + v, v + b"\xff", b"\x1b[31m" + v, b"\xa0" + v,
              v + b"\xa0", b"\x7f", b"\x01", b"\xfe\xff" + v]]
-    for _ in range(30):
+    for _ in range(10 if raw else 30):
         out.append(("binary", bytes(RNG.choice(JUNK) for _ in range(RNG.randint(1, 64))), "EINVAL"))
     out += [("unicode", u.encode(), "EINVAL") for u in UNICODE]
     return out
@@ -208,6 +211,7 @@ class File:
         self.oracle = os.path.join(oracle_cg, self.backing[0])
         self.counts = {}
         self.failures = []
+        self.seconds = 0.0
 
     def values(self, paths):
         # a write-only file (cgroup.kill) has no value to compare
@@ -246,7 +250,28 @@ class File:
             self.fail("corpus: %r is no bad input, the kernel took it (%s)" % (data[:40], self.oracle))
         return got
 
+    def kernel_rejects(self, data):
+        """A generated input for a raw file counts only if cgroupfs refuses it; else the oracle is put back."""
+        before = read_raw(self.oracle)
+        try:
+            fd = os.open(self.oracle, os.O_WRONLY)
+        except OSError:
+            return True
+        try:
+            os.write(fd, data)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+        self.counts["kernel-took"] = self.counts.get("kernel-took", 0) + 1
+        if read_raw(self.oracle) != before:
+            with open(self.oracle, "wb") as f:
+                f.write(before)
+        return False
+
     def run(self, inputs, seed):
+        if not self.friendly:
+            inputs = [i for i in inputs if i[0] != "generated" or self.kernel_rejects(i[2])]
         def fresh(path, data):
             def w():
                 fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
@@ -262,19 +287,19 @@ class File:
             got = fresh(self.view, data)
             self.check(origin, cat, data, want, got, before, self.oracle_write(fresh, data))
 
-        # every input on one fd (the oracle too)
+        # every input on one fd (the oracle too); quick: the table's
         fd = os.open(self.view, os.O_WRONLY)
         ofd = os.open(self.oracle, os.O_WRONLY) if not self.friendly else None
         try:
-            for origin, cat, data, want in inputs:
+            for origin, cat, data, want in [i for i in inputs if not QUICK or i[1] == "table"]:
                 before = self.values(self.raw)
                 got = result_of(lambda: os.write(fd, data))
                 oracle = self.oracle_write(lambda _p, d: result_of(lambda: os.write(ofd, d)), data)
                 self.check(origin, "onefd", data, want, got, before, oracle)
 
             # pwrite(2) at offsets: a write is one value wherever it lands
-            for origin, cat, data, want in inputs[:12] + inputs[-12:]:
-                for off in (1, 7, 4095, 4096, 65536, 1 << 40):
+            for origin, cat, data, want in inputs[:4] + inputs[-4:] if QUICK else inputs[:8] + inputs[-8:]:
+                for off in (1, 4095, 4096, 1 << 40):
                     before = self.values(self.raw)
                     got = result_of(lambda: os.pwrite(fd, data, off))
                     oracle = self.oracle_write(lambda _p, d: result_of(lambda: os.pwrite(ofd, d, off)), data)
@@ -302,16 +327,22 @@ def report(files):
     total = 0
     failed = []
     for f in files:
-        n = sum(f.counts.values())
+        n = sum(v for k, v in f.counts.items() if k != "kernel-took")
         total += n
         cats = " ".join("%s=%d" % kv for kv in sorted(f.counts.items()))
-        print("# %-26s %5d writes (%s)%s" % (f.name, n, cats, "" if not f.failures else
-                                              ", %d FAILED" % len(f.failures)))
+        print("# %-26s %5d writes in %.1f s (%s)%s" % (f.name, n, f.seconds, cats, "" if not f.failures else
+                                                        ", %d FAILED" % len(f.failures)))
         failed += f.failures
-    for msg in failed[:60]:
-        print("FAIL " + msg)
-    if len(failed) > 60:
-        print("FAIL ... and %d more" % (len(failed) - 60))
+    # one line per input and verdict, whatever the mode
+    seen = {}
+    for msg in failed:
+        key = " ".join(w for w in msg.split(" ") if w not in ("onefd", "pwrite", "table"))
+        seen[key] = seen.get(key, 0) + 1
+    for i, (msg, n) in enumerate(seen.items()):
+        if i == 80:
+            print("FAIL ... and %d more" % (len(seen) - 80))
+            break
+        print("FAIL %s%s" % (msg, "" if n == 1 else " (x%d)" % n))
     print("# total: %d files, %d writes, %d failures" % (len(files), total, len(failed)))
     return 1 if failed else 0
 
@@ -555,7 +586,7 @@ def main(argv):
                     extra += [(origin, "nul", data + b"\0junk", None), (origin, "huge", data + b" " * 4096, "E2BIG"),
                               (origin, "lines", b"\n".join([data.strip()] * 2), None)]
             gen = [("generated", cat, data, None) for cat, data, _ in gen_common("raw", "x", True)
-                   if cat in ("binary", "unicode", "huge")]
+                   if cat in ("binary", "unicode", "huge") and not QUICK]
             inputs += extra + gen
             seed = BYTEWISE_RAW.get(name, "max")
             for prefix, s in BYTEWISE_RAW_PREFIX.items():
@@ -568,8 +599,9 @@ def main(argv):
         print("# none of the files is present")
         return 77
     for f, inputs, seed in files:
-        # a raw file's expected errno, where the row leaves it open, is the kernel's
-        f.run([(o, c, d, w) for o, c, d, w in inputs], seed)
+        t = time.monotonic()
+        f.run(inputs, seed)
+        f.seconds = time.monotonic() - t
     return report([f for f, _, _ in files])
 
 
