@@ -143,7 +143,7 @@ def gen_common(kind, valid, raw):
     out += [("binary", b, "EINVAL") for b in
             [b"\xff", b"\x80", b"\xc0\xaf", b"\xef\xbb\xbf" + v, v + b"\xff", b"\x1b[31m" + v, b"\xa0" + v,
              v + b"\xa0", b"\x7f", b"\x01", b"\xfe\xff" + v]]
-    for _ in range(10 if raw else 30):
+    for _ in range(10 if raw or QUICK else 30):
         out.append(("binary", bytes(RNG.choice(JUNK) for _ in range(RNG.randint(1, 64))), "EINVAL"))
     out += [("unicode", u.encode(), "EINVAL") for u in UNICODE]
     return out
@@ -583,7 +583,7 @@ def main(argv):
             extra = []
             for origin, cat, data, want in inputs:
                 if data.strip() and b"\0" not in data and b"\n" not in data.strip():
-                    extra += [(origin, "nul", data + b"\0junk", None), (origin, "huge", data + b" " * 4096, "E2BIG"),
+                    extra += [(origin, "nul", data + b"\0junk", None), (origin, "huge", data + b" " * 4096, None),
                               (origin, "lines", b"\n".join([data.strip()] * 2), None)]
             gen = [("generated", cat, data, None) for cat, data, _ in gen_common("raw", "x", True)
                    if cat in ("binary", "unicode", "huge") and not QUICK]
