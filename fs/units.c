@@ -801,14 +801,30 @@ static bool is_dev_char(char c)
                (c != '\0' && strchr(":/._-", c) != NULL);
 }
 
-/* A device token that fits DEV_SIZE with its NUL. */
+/*
+ * A device token that fits DEV_SIZE with its NUL. Outside a path, a ':'
+ * makes it MAJ:MIN, digits only: blockdev_resolve()'s sscanf("%u") would
+ * take a sign ("8:-0" is 8:0, "-1:0" is 4294967295:0).
+ */
 static bool dev_ok(struct span dev)
 {
+        const char *colon;
+
         if (dev.len == 0 || dev.len >= DEV_SIZE)
                 return false;
         for (size_t i = 0; i < dev.len; i++)
                 if (!is_dev_char(dev.p[i]))
                         return false;
+        colon = memchr(dev.p, ':', dev.len);
+        if (colon && dev.p[0] != '/') {
+                size_t c = (size_t) (colon - dev.p);
+
+                if (c == 0 || c + 1 == dev.len)
+                        return false;
+                for (size_t i = 0; i < dev.len; i++)
+                        if (i != c && !is_digit(dev.p[i]))
+                                return false;
+        }
         return true;
 }
 
