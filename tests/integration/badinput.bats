@@ -78,7 +78,7 @@ teardown_file() {
 corpus() {
         local min=$1 reason=$2 files writes
         shift 2
-        [ "${BADINPUT_QUICK:-}" != 1 ] || min=$((min * 3 / 8))
+        [ "${BADINPUT_QUICK:-}" != 1 ] || min=$((min / 4))
         run $DRIVER "$M/bi" "$T/bi" "$T/or" "$TABLE" "$@"
         echo "$output"
         [ "$status" -ne 77 ] || skip "$reason"
