@@ -459,8 +459,13 @@ int main(int argc, char *argv[])
         sup.fdstore = o.fdstore;
         supervisor_notify("READY=1", NULL, 0);
         ret = supervise(&sup);
-        if (se)
-                goto out_session;
+        /*
+         * With the fd store the mount stays for the next start: the session is
+         * left as it is. Else it is unmounted now, if supervise() has not (the
+         * mount was gone already: libfuse only frees what it kept of it).
+         */
+        if (se && !o.fdstore)
+                goto out_unmount;
         goto out_args;
 
 out_unmount:
