@@ -10,9 +10,8 @@
 
 #include "log.h"
 #include "takeover.h"
-#include "util.h"
 
-#define MAGIC 0x3176776569766763ull /* "cgview1" */
+#define MAGIC 0x3176776569766763ull /* "cgview1": a new layout of struct state takes a new one */
 #define INIT_MAX 1024
 /* A request: its header, fuse_write_in and up to max_write bytes (the kernel's minimum read size). */
 #define SLOT_BYTES (TAKEOVER_MAX_WRITE + 4096)
