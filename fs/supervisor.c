@@ -428,7 +428,8 @@ static void *watch_parent(void *arg)
                                 (int)sup, strerror(-pidfd));
                         return NULL;
                 }
-                if (!wait_gone(pidfd, -1))
+                /* Reparented to init already: the supervisor died before this thread began. */
+                if (sup != 1 && !wait_gone(pidfd, -1))
                         continue;
                 close(pidfd);
                 snprintf(value, sizeof(value), "%d,%d,%d,%d", w->fuse_fd, w->state_fd, (int)w->foreground,
