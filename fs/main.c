@@ -293,6 +293,7 @@ static int worker_main(struct fuse_args *args, struct fuse_cmdline_opts *cmd, co
 out_signals:
         fuse_remove_signal_handlers(se);
 out:
+        ops_stop();
         fuse_session_destroy(se);
         return ret;
 }

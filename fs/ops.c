@@ -63,6 +63,9 @@ void ops_set_session(struct fuse_session *se)
  * from the kernel's cache after every change instead (the entries below go
  * with them). Never called from a request: no handler waits for it.
  */
+static pthread_t drop_thread;
+static bool drop_running, drop_stop;
+
 static void *drop_top_entries(void *arg)
 {
         uint32_t seen = 0;
@@ -71,6 +74,8 @@ static void *drop_top_entries(void *arg)
                 _cleanup_free_ char **names = NULL;
 
                 seen = cache_wait_change(seen);
+                if (__atomic_load_n(&drop_stop, __ATOMIC_ACQUIRE))
+                        return NULL;
                 names = node_top_names();
                 for (size_t i = 0; names && names[i]; i++)
                         fuse_lowlevel_notify_inval_entry(session, FUSE_ROOT_ID, names[i], strlen(names[i]));
@@ -81,7 +86,6 @@ static void *drop_top_entries(void *arg)
 int ops_set_host_only(bool everyone_sees_all)
 {
         sigset_t all, old;
-        pthread_t t;
         int r;
 
         host_only = true;
@@ -92,11 +96,20 @@ int ops_set_host_only(bool everyone_sees_all)
         /* Signals go to the FUSE threads, which must wake to end the session. */
         sigfillset(&all);
         pthread_sigmask(SIG_SETMASK, &all, &old);
-        r = -pthread_create(&t, NULL, drop_top_entries, NULL);
+        r = -pthread_create(&drop_thread, NULL, drop_top_entries, NULL);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
-        if (r == 0)
-                pthread_detach(t);
+        drop_running = r == 0;
         return r;
+}
+
+void ops_stop(void)
+{
+        if (!drop_running)
+                return;
+        __atomic_store_n(&drop_stop, true, __ATOMIC_RELEASE);
+        cache_changed(); /* wakes it */
+        pthread_join(drop_thread, NULL);
+        drop_running = false;
 }
 
 #define COUNT(e) counter_add(COUNTER_##e, 1)

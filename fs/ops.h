@@ -17,3 +17,6 @@ void ops_set_session(struct fuse_session *se);
  * them after every change. Call after the daemon has forked.
  */
 int ops_set_host_only(bool everyone_sees_all);
+
+/* Before the session ends: stop the threads that write to it (the top's entries' drop thread). */
+void ops_stop(void);
