@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <uthash.h>
 
@@ -77,6 +78,14 @@ uint64_t handles_put(void *p, uint32_t uid)
         return fh;
 }
 
+/* Does fh stand for something put by this worker (its slot's number is fh)? lock held */
+static bool own(uint64_t fh)
+{
+        uint32_t i = index_of(fh);
+
+        return fh && i < cap && slots[i].fh == fh;
+}
+
 /* lock held */
 static struct adopted *find_adopted(uint64_t fh)
 {
@@ -88,13 +97,12 @@ static struct adopted *find_adopted(uint64_t fh)
 
 void *handles_get(uint64_t fh)
 {
-        uint32_t i = index_of(fh);
         struct adopted *a;
         void *p = NULL;
 
         pthread_mutex_lock(&lock);
-        if (i < cap && slots[i].fh == fh && fh)
-                p = slots[i].p;
+        if (own(fh))
+                p = slots[index_of(fh)].p;
         else if ((a = find_adopted(fh)))
                 p = a->p;
         pthread_mutex_unlock(&lock);
@@ -127,7 +135,7 @@ void *handles_take(uint64_t fh)
         void *p = NULL;
 
         pthread_mutex_lock(&lock);
-        if (i < cap && slots[i].fh == fh && fh) {
+        if (own(fh)) {
                 p = slots[i].p;
                 slots[i] = (struct slot){ 0 };
                 used--;

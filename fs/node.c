@@ -126,63 +126,62 @@ int node_init(void)
         return 0;
 }
 
-struct node *node_ref(uint64_t id, enum node_kind kind, const char *path, const char *name,
-                      const struct view_file *vf, bool top)
+/*
+ * Add made (built outside the lock), or find the entry another thread added
+ * meanwhile and give it lookups more (made is freed then). *added: made went
+ * in. NULL on ENOMEM.
+ */
+static struct entry *add(struct entry *made, uint64_t lookups, bool *added)
 {
         struct entry *e;
 
         pthread_mutex_lock(&lock);
-        e = table[find(id)];
-        if (e) {
-                e->nlookup++;
-                pthread_mutex_unlock(&lock);
-                return &e->n;
-        }
+        e = table[find(made->n.id)];
+        *added = !e && insert(made) >= 0;
+        if (e)
+                e->nlookup += lookups;
+        else if (*added)
+                e = made;
         pthread_mutex_unlock(&lock);
-        /* Built outside the lock; thrown away if another thread made the node meanwhile. */
-        struct entry *made = entry_new(id, kind, path, name, vf, top), *found;
+        if (e != made)
+                entry_free(made);
+        return e;
+}
 
+struct node *node_ref(uint64_t id, enum node_kind kind, const char *path, const char *name,
+                      const struct view_file *vf, bool top)
+{
+        struct entry *e, *made;
+        bool added;
+
+        pthread_mutex_lock(&lock);
+        e = table[find(id)];
+        if (e)
+                e->nlookup++;
+        pthread_mutex_unlock(&lock);
+        if (e)
+                return &e->n;
+        made = entry_new(id, kind, path, name, vf, top);
         if (!made)
                 return NULL;
-        pthread_mutex_lock(&lock);
-        found = table[find(id)];
-        if (found) {
-                found->nlookup++;
-                pthread_mutex_unlock(&lock);
-                entry_free(made);
-                return &found->n;
-        }
         made->nlookup = 1;
-        if (insert(made) < 0) {
-                pthread_mutex_unlock(&lock);
-                entry_free(made);
-                return NULL;
-        }
-        pthread_mutex_unlock(&lock);
-        cache_slot_ref(cache_id_slot(id), 1);
-        return &made->n;
+        e = add(made, 1, &added);
+        if (added)
+                cache_slot_ref(cache_id_slot(id), 1);
+        return e ? &e->n : NULL;
 }
 
 struct node *node_adopt(uint64_t id, enum node_kind kind, const char *path, const char *name,
                         const struct view_file *vf)
 {
-        struct entry *made = entry_new(id, kind, path, name, vf, false), *found;
+        struct entry *made = entry_new(id, kind, path, name, vf, false), *e;
+        bool added;
 
         if (!made)
                 return NULL;
         made->adopted = true;
-        pthread_mutex_lock(&lock);
-        found = table[find(id)];
-        if (!found && insert(made) < 0) {
-                pthread_mutex_unlock(&lock);
-                entry_free(made);
-                return NULL;
-        }
-        pthread_mutex_unlock(&lock);
-        if (!found)
-                return &made->n;
-        entry_free(made);
-        return &found->n;
+        e = add(made, 0, &added);
+        return e ? &e->n : NULL;
 }
 
 void node_forget(uint64_t id, uint64_t n)

@@ -595,6 +595,22 @@ static struct node *resolve_node(fuse_req_t req, fuse_ino_t ino, const struct ca
         return copy;
 }
 
+/*
+ * Act as the caller of req in c (restored by the guard the caller of this
+ * function holds on c) and resolve ino for it; NULL after a reply. For the
+ * functions that cannot use AS_CALLER and NODE_OR_REPLY (they return a value).
+ */
+static struct node *caller_node(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct node *copy)
+{
+        int r = caller_from_req(req, c);
+
+        if (r < 0) {
+                fuse_reply_err(req, -r);
+                return NULL;
+        }
+        return resolve_node(req, ino, c, copy);
+}
+
 /* The node of ino for the caller of this request (AS_CALLER first), or return after a reply. */
 #define NODE_OR_REPLY(req, ino)                                                            \
         ({                                                                                 \
@@ -1178,14 +1194,8 @@ static struct handle *handle_of(fuse_req_t req, fuse_ino_t ino, struct fuse_file
         {
                 struct caller c;
                 struct caller *guard __attribute__((cleanup(caller_restorep))) = &c;
-                struct node *n;
+                struct node *n = caller_node(req, ino, &c, alloca(sizeof(struct node)));
 
-                r = caller_from_req(req, &c);
-                if (r < 0) {
-                        fuse_reply_err(req, -r);
-                        return NULL;
-                }
-                n = resolve_node(req, ino, &c, alloca(sizeof(struct node)));
                 if (!n)
                         return NULL;
                 r = handle_open(ino, n, &c, fi->flags & ~O_TRUNC, &mine);
@@ -1595,16 +1605,10 @@ static struct dir_buf *adopt_dir(fuse_req_t req, fuse_ino_t ino, struct fuse_fil
 {
         struct caller c;
         struct caller *guard __attribute__((cleanup(caller_restorep))) = &c;
+        struct node *n = caller_node(req, ino, &c, alloca(sizeof(struct node)));
         struct dir_buf *b, *found;
-        struct node *n;
         int r;
 
-        r = caller_from_req(req, &c);
-        if (r < 0) {
-                fuse_reply_err(req, -r);
-                return NULL;
-        }
-        n = resolve_node(req, ino, &c, alloca(sizeof(struct node)));
         if (!n)
                 return NULL;
         b = calloc(1, sizeof(*b));
