@@ -37,6 +37,7 @@ static struct slot slots[CACHE_SLOTS];
 /* Nodes the kernel holds in each slot: in memory the next worker inherits (cache_share_counts). */
 static uint32_t own_counts[CACHE_SLOTS];
 static uint32_t *nodes = own_counts;
+static bool foreign_possible; /* some slot was counted when the counts were shared: a worker before's */
 static unsigned slots_used;
 static uint16_t next_free = 1;
 static uint32_t epoch = 1;
@@ -147,6 +148,9 @@ bool cache_slot_foreign(uint16_t slot)
 {
         bool r;
 
+        /* The first worker on a connection (every lookup asks): no lock. */
+        if (!foreign_possible)
+                return false;
         pthread_mutex_lock(&lock);
         r = slot != CACHE_NO_SLOT && slot != UNCACHED_SLOT && !slots[slot].class && nodes[slot];
         pthread_mutex_unlock(&lock);
@@ -179,6 +183,8 @@ void cache_share_counts(uint32_t *counts)
 {
         pthread_mutex_lock(&lock);
         nodes = counts;
+        for (unsigned s = 0; s < CACHE_SLOTS && !foreign_possible; s++)
+                foreign_possible = nodes[s] != 0;
         pthread_mutex_unlock(&lock);
 }
 

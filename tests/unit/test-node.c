@@ -92,10 +92,10 @@ int main(void)
         static uint32_t counts[CACHE_SLOTS];
         bool cacheable;
 
-        cache_share_counts(counts);
         for (unsigned s = 1; s < 5; s++)
                 counts[s] = 1; /* slots 1 to 4: ids of the worker before that the kernel holds */
         counts[5] = 2;         /* and two in slot 5 */
+        cache_share_counts(counts);
         uint64_t a = cache_id(5, CACHE_KIND_KERNFS, 100), b = cache_id(5, CACHE_KIND_KERNFS, 101);
         uint16_t mine = cache_class_slot("someone", &cacheable);
 
