@@ -19,13 +19,27 @@ teardown_file() {
         unmount_view
 }
 
-# Every cgroup a killtest client made, and the processes it moved there, gone.
-clean_clients() {
-        local d
-        for d in "$T"/kt*; do
+# killtest LABEL DIR ARGS...: run killtest.py on the mount over cgroup DIR, remove every cgroup its
+# clients made there, print its figures as LABEL; $status and $output as `run` leaves them.
+killtest() {
+        local label=$1 dir=$2 d
+        shift 2
+        run $KILLTEST "$@"
+        for d in "$dir"/kt*; do
                 [ -d "$d" ] && cg_remove_tree "$d"
         done
-        return 0
+        echo "# $label: $output" >&3
+}
+
+# Wait until a worker other than OLD (none: any) serves MOUNT.
+wait_worker() {
+        local m=$1 old=${2:-} w
+        for _ in $(seq 100); do
+                w=$(worker_pid "$m")
+                [ -n "$w" ] && [ "$w" != "$old" ] && return 0
+                sleep 0.05
+        done
+        return 1
 }
 
 supervisor() {
@@ -33,9 +47,7 @@ supervisor() {
 }
 
 @test "16 clients reading and writing while the worker is killed 20 times: no error, no hang" {
-        run $KILLTEST "$M" --kills 20 --clients 16 --interval 0.5
-        clean_clients
-        echo "# worker kills: $output" >&3
+        killtest "worker kills" "$T" "$M" --kills 20 --clients 16 --interval 0.5
         [ "$status" -eq 0 ]
         [[ $output == *'"client_errors": 0'* ]]
         [[ $output == *'"hangs": 0'* ]]
@@ -52,11 +64,7 @@ supervisor() {
         local w
         w=$(worker_pid)
         kill -9 "$w"
-        for _ in $(seq 100); do
-                [ "$(worker_pid)" != "$w" ] && [ -n "$(worker_pid)" ] && break
-                sleep 0.05
-        done
-        [ "$(worker_pid)" != "$w" ]
+        wait_worker "$M" "$w"
         [ "$(cat cgroup.max.depth)" = max ]
         [ "$(cat <&7)" = max ]
         echo 42 >&8
@@ -73,16 +81,13 @@ supervisor() {
 @test "the supervisor killed 5 times, the worker after: the mount serves on" {
         local s
         s=$(supervisor)
-        run $KILLTEST "$M" --kills 5 --clients 8 --interval 0.4 --target supervisor
-        clean_clients
-        echo "# supervisor kills: $output" >&3
+        killtest "supervisor kills" "$T" "$M" --kills 5 --clients 8 --interval 0.4 --target supervisor
         [ "$status" -eq 0 ]
         [[ $output == *'"client_errors": 0'* ]]
         [ "$(supervisor)" != "$s" ]
         # The worker started a new supervisor each time; the last one restarts a killed worker.
         [ "$(grep -c 'the supervisor died: supervisor [0-9]* takes over' "$LOG")" -eq 5 ]
-        run $KILLTEST "$M" --kills 3 --clients 4 --interval 0.4
-        clean_clients
+        killtest "then worker kills" "$T" "$M" --kills 3 --clients 4 --interval 0.4
         [ "$status" -eq 0 ]
 }
 
@@ -93,10 +98,7 @@ supervisor() {
         mkdir "$T/up"
         cp "$CGVIEW" "$d/cgview"
         "$d/cgview" -o cgroup_root="$T/up" "$m"
-        for _ in $(seq 100); do
-                getfattr -n trusted.cgview.worker --only-values "$m" > /dev/null 2>&1 && break
-                sleep 0.05
-        done
+        wait_worker "$m"
         w=$(worker_pid "$m")
         before=$(stat -c %i "$d/cgview")
         # A new build installed over the old one: a new file at the same path.
@@ -104,11 +106,9 @@ supervisor() {
         mv "$d/cgview.new" "$d/cgview"
         [ "$(stat -c %i "$d/cgview")" != "$before" ]
         [[ $(readlink "/proc/$w/exe") == *"(deleted)" ]]
-        run $KILLTEST "$m" --kills 3 --clients 8 --interval 0.5 --target upgrade --exe "$d/cgview"
-        echo "# upgrades: $output" >&3
+        killtest upgrades "$T/up" "$m" --kills 3 --clients 8 --interval 0.5 --target upgrade --exe "$d/cgview"
         local new
         new=$(worker_pid "$m")
-        for c in "$T/up"/kt*; do cg_remove_tree "$c"; done
         fusermount3 -u "$m"
         rm -rf "$d"
         rmdir "$m"
@@ -132,9 +132,7 @@ supervisor() {
 @test "a request journalled by a worker that died is answered once by the next (replayed mkdir is not EEXIST)" {
         # Kill the worker while 8 clients make and remove cgroups as fast as they can: every mkdir and
         # rmdir must succeed, also the ones whose reply the dead worker never sent.
-        run $KILLTEST "$M" --kills 10 --clients 8 --interval 0.2
-        clean_clients
-        echo "# fast kills: $output" >&3
+        killtest "fast kills" "$T" "$M" --kills 10 --clients 8 --interval 0.2
         [ "$status" -eq 0 ]
         [[ $output == *'"errors_by_errno": {}'* ]]
         # Some kills caught requests in flight, and the next worker answered them.
@@ -147,10 +145,7 @@ supervisor() {
         m=$(mktemp -d /tmp/cgview-mnt.XXXXXX)
         mkdir "$T/poison"
         CGVIEW_TEST_CRASH_ON_LOOKUP=deadly "$CGVIEW" -o cgroup_root="$T/poison" "$m"
-        for _ in $(seq 100); do
-                getfattr -n trusted.cgview.worker --only-values "$m" > /dev/null 2>&1 && break
-                sleep 0.05
-        done
+        wait_worker "$m"
         run $SYS stat "$m/deadly"
         local after
         after=$(cat "$m/cgroup.max.depth")
