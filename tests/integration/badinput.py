@@ -458,10 +458,11 @@ def paths(top, raw_top, cg2, mark):
         case("mkdir", "bi/" + n, "raw", made=["bi/" + n])
     case("mkdir", b"bi/" + m.encode() + b"\xff\xfe", "raw", made=[b"bi/" + m.encode() + b"\xff\xfe"])
     # reserved names
-    for n in ("limits", "stats", "self", "bi/limits", "bi/stats", "bi/self"):
+    for n in ("limits", "stats", "effective", "self", "bi/limits", "bi/stats", "bi/effective", "bi/self"):
         case("mkdir", n, "EEXIST")
     case("mkdir", "bi/limits/%s" % m, "fail")
     case("mkdir", "bi/stats/%s" % m, "fail")
+    case("mkdir", "bi/effective/%s" % m, "fail")
     case("mkdir", "bi/limits/self", "fail")
     # the namespace operations cgroupfs refuses, and their friendly-file cousins
     os.mkdir(j(raw_top, "bi/%sd" % m))
@@ -539,7 +540,7 @@ def paths(top, raw_top, cg2, mark):
     for d, dirs, files in os.walk(cg2, onerror=lambda e: None):
         for n in dirs + files:
             p = os.path.join(d, n)
-            if m in n or (p.startswith(raw_top + "/") and n in ("limits", "stats", "self")):
+            if m in n or (p.startswith(raw_top + "/") and n in ("limits", "stats", "effective", "self")):
                 strays.append(p)
     results.append("%s strays on cgroupfs: %s" % ("FAIL" if strays else "ok", strays or "none"))
     if strays:

@@ -322,7 +322,7 @@ def size_value(text):
 
 def expected_listing(m, caller, target, raw):
     """What ls of the target must give through the view: the kernel's entries, minus the child
-    cgroups the caller may not see (5.2), plus limits/ and stats/ (2), plus self at the top of
+    cgroups the caller may not see (5.2), plus limits/, stats/ and effective/ (2, 3.1), plus self at the top of
     the caller's view when its own cgroup is in that view (2, 5.3)."""
     names = set(raw.split())
     cg = join("view", target.path)
@@ -330,7 +330,7 @@ def expected_listing(m, caller, target, raw):
         if os.path.isdir(os.path.join(m.T, "raw", target.path, name)) and \
                 not visible(caller, join(cg, name), m.delegated[caller.name]):
             names.discard(name)
-    names |= {"limits", "stats"}
+    names |= {"limits", "stats", "effective"}
     own = join("view", caller.home) if caller.home else None
     if cg == caller_view_root(caller) and own and under(own, cg):
         names.add("self")

@@ -21,8 +21,8 @@ raw_ls() { $SYS ls "$1"; }
 # The CPU time of a process, user and system, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-@test "listing: a cgroup is the kernel's entries plus limits and stats, no mem.* alias" {
-        expected=$( (ls -A "$T/web"; echo limits; echo stats) | sort | tr '\n' ' ')
+@test "listing: a cgroup is the kernel's entries plus limits, stats and effective, no mem.* alias" {
+        expected=$( (ls -A "$T/web"; echo limits; echo stats; echo effective) | sort | tr '\n' ' ')
         actual=$(ls -A "$M/web" | sort | tr '\n' ' ')
         [ "$actual" = "$expected" ]
         [[ " $actual" != *" mem."* ]]
@@ -275,7 +275,7 @@ padded() { printf '%s%*s\\n' "$1" $(($2 - ${#1} - 1)) ''; }
         [ -f "$T/web/db/cgroup.procs" ]
         [ -d "$M/web/db/limits" ]
         [ "$($SYS mkdir "$M/web/db")" = EEXIST ]
-        for name in limits stats self; do
+        for name in limits stats effective self; do
                 [ "$($SYS mkdir "$M/web/$name")" = EEXIST ]
         done
         [ ! -e "$T/web/limits" ]

@@ -72,9 +72,9 @@ unmount_second() {
         return "$clean"
 }
 
-# The cgroups user $1 sees in directory $2 of the view (limits/ and stats/ left out), sorted, space-separated.
+# The cgroups user $1 sees in directory $2 of the view (limits/, stats/ and effective/ left out), sorted, space-separated.
 cgroups() {
-        as_user "$1" find "$2" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | grep -vx -e limits -e stats | sort | paste -sd ' '
+        as_user "$1" find "$2" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | grep -vx -e limits -e stats -e effective | sort | paste -sd ' '
 }
 
 # Run a shell as user $1 that enters $2, then $3 $DEPTH times (one short lookup each), then runs "$4".
