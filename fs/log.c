@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "log.h"
+#include "ratelimit.h"
 
 static bool use_syslog;
+static struct ratelimit limit = { .interval_us = 10 * 1000000ull, .burst = LOG_LIMITED_BURST };
+static pthread_mutex_t limit_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void log_to_syslog(void)
 {
@@ -13,11 +18,8 @@ void log_to_syslog(void)
         use_syslog = true;
 }
 
-void log_msg(int prio, const char *fmt, ...)
+static void log_va(int prio, const char *fmt, va_list ap)
 {
-        va_list ap;
-
-        va_start(ap, fmt);
         if (use_syslog) {
                 vsyslog(prio, fmt, ap);
         } else {
@@ -27,5 +29,41 @@ void log_msg(int prio, const char *fmt, ...)
                 vsnprintf(line, sizeof(line), fmt, ap);
                 fprintf(stderr, "cgview: %s\n", line);
         }
+}
+
+void log_msg(int prio, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        log_va(prio, fmt, ap);
+        va_end(ap);
+}
+
+void log_set_limit(unsigned burst)
+{
+        pthread_mutex_lock(&limit_lock);
+        limit.burst = burst;
+        pthread_mutex_unlock(&limit_lock);
+}
+
+void log_limited(int prio, const char *fmt, ...)
+{
+        struct timespec ts;
+        unsigned long dropped;
+        va_list ap;
+        bool pass;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        pthread_mutex_lock(&limit_lock);
+        pass = ratelimit_pass(&limit, (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000, &dropped);
+        pthread_mutex_unlock(&limit_lock);
+        if (!pass)
+                return;
+        if (dropped)
+                log_msg(prio, "%lu rejected writes were not logged (at most %u lines every 10 s: -o log_rejects)",
+                        dropped, limit.burst);
+        va_start(ap, fmt);
+        log_va(prio, fmt, ap);
         va_end(ap);
 }

@@ -40,6 +40,7 @@ struct options {
         char *mountpoint;
         int nonopts;
         unsigned max_files_per_uid;
+        unsigned log_rejects;
         int host_only;
         int fdstore;
 };
@@ -50,6 +51,7 @@ static const struct fuse_opt option_spec[] = {
         OPT("policy=%s", policy),
         OPT("visibility=%s", visibility),
         OPT("max_files_per_uid=%u", max_files_per_uid),
+        OPT("log_rejects=%u", log_rejects),
         OPT("host_only", host_only),
         OPT("fdstore", fdstore),
         FUSE_OPT_END,
@@ -93,6 +95,8 @@ static void usage(const char *prog)
                "    -o policy=FILE         grants without chown (see README); SIGHUP reloads it\n"
                "    -o max_files_per_uid=N files and directories one non-root uid may hold open;\n"
                "                           beyond, its opens fail with EMFILE (default %u, 0: no bound)\n"
+               "    -o log_rejects=N       log at most N rejected writes every 10 s, then one line\n"
+               "                           with the count of those not logged (default %u, 0: all)\n"
                "    -o host_only           serve callers in the daemon's cgroup and PID namespaces\n"
                "                           only (others: EACCES); with visibility=all the top's\n"
                "                           entries are cached too: a warm cat is one request, and\n"
@@ -105,7 +109,7 @@ static void usage(const char *prog)
                "the supervisor, or %s --upgrade MOUNTPOINT, starts the binary now installed in\n"
                "its place (README, \"Takeover\").\n\n"
                "FUSE options:\n",
-               prog, MAX_FILES_PER_UID, prog);
+               prog, MAX_FILES_PER_UID, LOG_LIMITED_BURST, prog);
 }
 
 /*
@@ -343,7 +347,7 @@ int main(int argc, char *argv[])
 {
         struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
         struct fuse_cmdline_opts cmd = { 0 };
-        struct options o = { .max_files_per_uid = MAX_FILES_PER_UID };
+        struct options o = { .max_files_per_uid = MAX_FILES_PER_UID, .log_rejects = LOG_LIMITED_BURST };
         struct supervisor sup = { .argv = argv, .unmount = unmount };
         const char *worker_env = getenv(SUPERVISOR_WORKER_ENV), *adopt_env = getenv(SUPERVISOR_ADOPT_ENV);
         struct fuse_session *se = NULL;
@@ -421,6 +425,7 @@ int main(int argc, char *argv[])
                 goto out_args;
         }
         fdquota_set(o.max_files_per_uid);
+        log_set_limit(o.log_rejects);
         raise_nofile(o.max_files_per_uid);
 
         /* The mount serves every user: allow_other when we can. */

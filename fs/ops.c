@@ -1399,7 +1399,7 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
                 r = cgroupfs_write_fd(h->fd, buf, size);
         } else {
                 pthread_mutex_lock(&h->lock);
-                r = view_write(h->vh, buf, size);
+                r = view_write(h->vh, buf, size, fuse_req_ctx(req)->uid);
                 pthread_mutex_unlock(&h->lock);
         }
         if (r < 0)

@@ -870,7 +870,7 @@ static void log_value(const char *buf, size_t size, char *out, size_t n)
         out[j] = 0;
 }
 
-int view_write(struct view_handle *h, const char *buf, size_t size)
+int view_write(struct view_handle *h, const char *buf, size_t size, unsigned uid)
 {
         _cleanup_free_ char *value = NULL;
         char shown[80];
@@ -898,8 +898,8 @@ int view_write(struct view_handle *h, const char *buf, size_t size)
                 r = h->vf->write(h, value);
         if (r < 0) {
                 log_value(buf + start, end - start < 64 ? end - start : 64, shown, sizeof(shown));
-                log_warn("%s%s%s/%s: rejected \"%s\": %s", h->cgroup, *h->cgroup ? "/" : "",
-                         dir_names[h->vf->dir], h->name, shown, strerror(-r));
+                log_limited(LOG_WARNING, "%s%s%s/%s: rejected \"%s\": %s (uid %u)", h->cgroup, *h->cgroup ? "/" : "",
+                            dir_names[h->vf->dir], h->name, shown, strerror(-r), uid);
                 return r;
         }
         return (int)size;

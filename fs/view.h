@@ -46,8 +46,8 @@ int view_open(const struct view_file *vf, const char *cgroup, const char *name, 
               struct view_handle **ret);
 /* Regenerate h->text from the kernel. */
 int view_read(struct view_handle *h);
-/* Apply one written value; returns size, or -EINVAL/-ERANGE/... (and logs why). */
-int view_write(struct view_handle *h, const char *buf, size_t size);
+/* Apply one value written by uid; returns size, or -EINVAL/-ERANGE/... (and logs why, rate-limited: log.h). */
+int view_write(struct view_handle *h, const char *buf, size_t size, unsigned uid);
 void view_close(struct view_handle *h);
 
 /* The friendly directory called name ("limits"), or -ENOENT. */

@@ -86,6 +86,37 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
         [ "$($SYS read "$M/web/mem.")" = ENOENT ]
 }
 
+@test "a rejected write is logged with its file, value, reason and uid; a loop of 3,000 is held to 200 lines" {
+        [ -f "$T/web/hugetlb.2MB.max" ] || skip "no hugetlb controller in cgroup2"
+        local u before lines
+        u=$(make_user rej)
+        [ "$u" != nobody ] || skip "no user can be made here"
+        mkdir "$T/rej"
+        chown "$u" "$T/rej" "$T/rej/hugetlb.2MB.max"
+        [ "$(as_user "$u" $SYS write "$M/rej/limits/hugetlb.2M" 1GG)" = EINVAL ]
+        grep -q "rej/limits/hugetlb.2M: rejected \"1GG\": Invalid argument (uid $(id -u "$u"))" "$LOG"
+        rmdir "$T/rej"
+        before=$(wc -l < "$LOG")
+        python3 -c '
+import os, sys
+for i in range(3000):
+    fd = os.open(sys.argv[1], os.O_WRONLY)
+    try:
+        os.write(fd, b"bad%d" % i)
+    except OSError:
+        pass
+    os.close(fd)' "$M/web/limits/hugetlb.2M"
+        lines=$(tail -n +$((before + 1)) "$LOG" | grep -c 'rejected "bad')
+        echo "lines logged for 3000 rejected writes: $lines"
+        [ "$lines" -le 200 ]
+        [ "$lines" -ge 150 ]
+        # after the interval, the next rejection is logged with the count of those that were not
+        sleep 10.2
+        [ "$($SYS write "$M/web/limits/hugetlb.2M" late)" = EINVAL ]
+        grep -qE '^cgview: [0-9]+ rejected writes were not logged' "$LOG"
+        grep -q 'rejected "late"' "$LOG"
+}
+
 @test "limits: hugetlb sizes round up to the huge page, print exactly, and write back unchanged" {
         [ -f "$T/web/hugetlb.2MB.max" ] || skip "no hugetlb controller in cgroup2"
         ls "$M/web/limits" | grep -qx hugetlb.2M
