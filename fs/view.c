@@ -629,8 +629,9 @@ static const struct view_file files[] = {
         EFFECTIVE("swap", "memory.swap.max", pick_bytes, units_format_size, read_tightest),
         EFFECTIVE("pids", "pids.max", pick_value, format_count, read_tightest),
         EFFECTIVE("cpu", "cpu.max", NULL, NULL, read_tightest_cpu),
-        EFFECTIVE("cpus", "cpuset.cpus.effective", NULL, NULL, read_line),
-        EFFECTIVE("mems", "cpuset.mems.effective", NULL, NULL, read_line),
+        /* where limits/ has cpus and mems: the top cgroup has the effective sets only */
+        { .name = "cpus", .dir = VIEW_EFFECTIVE, .file = { "cpuset.cpus.effective" }, .probe = "cpuset.cpus", .read = read_line },
+        { .name = "mems", .dir = VIEW_EFFECTIVE, .file = { "cpuset.mems.effective" }, .probe = "cpuset.mems", .read = read_line },
         EFFECTIVE("io", "io.max", NULL, NULL, read_tightest_io),
 };
 
