@@ -733,6 +733,8 @@ static int cmd_measure(struct measure_opts *o)
                              limit_name ? xasprintf("%s/w/limits/%s", o->view, limit_name)
                                         : xasprintf("%s/w/cgroup.max.depth", o->view), n, mv);
         jobs[nj++] = job_new(K_CAT, "cat:view:raw", xasprintf("%s/w/cgroup.max.depth", o->view), n, mv);
+        if (limit_name)
+                jobs[nj++] = job_new(K_CAT, "cat:view:effective", xasprintf("%s/w/effective/%s", o->view, limit_name), n, mv);
         jobs[nj++] = job_new(K_CAT, "cat:view:stats", xasprintf("%s/w/stats/%s", o->view, stats_name), n, mv);
         jobs[nj++] = job_new(K_CAT, "cat:view:procs", xasprintf("%s/w/cgroup.procs", o->view), n, mv);
         if (o->view_all && ma)
@@ -1466,33 +1468,36 @@ static int cmd_report(const char *path, bool quick, bool strict, const char *mar
         have_lxcfs = strcmp(info("lxcfs", "present"), "absent") != 0;
 
         /* reads */
-        for (int k = 0; k < 3; k++) {
-                static const char *const keys[3] = { "cat:view:limit", "cat:view:raw", "cat:viewall:limit" };
+        for (int k = 0; k < 4; k++) {
+                static const char *const keys[4] = { "cat:view:limit", "cat:view:raw", "cat:viewall:limit",
+                                                     "cat:view:effective" };
                 char op[96];
 
                 if (k == 0)
                         snprintf(op, sizeof(op), "cat %s (hot)", limit);
                 else if (k == 1)
                         snprintf(op, sizeof(op), "cat cgroup.max.depth (raw, hot)");
-                else
+                else if (k == 2)
                         snprintf(op, sizeof(op), "cat %s, visibility=all (hot)", limit);
+                else
+                        snprintf(op, sizeof(op), "cat effective/%s (hot)", limit + strlen("limits/"));
                 for (int c = 0; c < NCALLERS; c++) {
                         const char *who = callers[c];
                         double us = us_of(keys[k], who), req = req_of(keys[k], who);
 
                         if (!caller_present(who) || (k == 2 && !strcmp(who, "cgns")))
                                 continue;
-                        if (k == 2 && !rec_find(keys[k], who))
-                                continue; /* no visibility=all mount */
+                        if (k >= 2 && !rec_find(keys[k], who))
+                                continue; /* no visibility=all mount; no limits/ file for effective/ */
                         row = row_measured(op, keys[k], who);
-                        if (k < 2) {
+                        if (k != 2) {
                                 ratio_add(row->ratio, sizeof(row->ratio), us, us_of("cat:floor:open2", who), "open2");
                                 ratio_add(row->ratio, sizeof(row->ratio), us, us_of("cat:lxcfs", who), "lxcfs");
                                 ratio_add(row->ratio, sizeof(row->ratio), us,
-                                          us_of(k == 0 && rec_find("cat:kern:limit", who) ? "cat:kern:limit" : "cat:kern:raw", who),
+                                          us_of(k != 1 && rec_find("cat:kern:limit", who) ? "cat:kern:limit" : "cat:kern:raw", who),
                                           "cgroupfs");
                                 snprintf(row->target, sizeof(row->target), "≤2 req, ≤1.2× open2, ≤0.3× lxcfs");
-                                snprintf(lbl, sizeof(lbl), "%s %s", who, k ? "raw" : "limit");
+                                snprintf(lbl, sizeof(lbl), "%s %s", who, k == 3 ? "effective" : k ? "raw" : "limit");
                                 target_add(&t[0], lbl, req);
                                 target_add(&t[1], lbl, us / us_of("cat:floor:open2", who));
                                 if (have_lxcfs)
