@@ -219,7 +219,24 @@ unmount_second() {
         echo "$dev rbps=10485760 wiops=100" > "$T/a/io.max"
         echo "$dev rbps=20971520 wbps=1048576" > "$T/a/b/io.max"
         [ "$(< "$M/a/b/c/effective/io")" = "$name rbps=10M wbps=1M riops=max wiops=100" ]
-        echo "$dev max" > "$T/a/io.max"
-        echo "$dev max" > "$T/a/b/io.max"
+        echo "$dev rbps=max wbps=max riops=max wiops=max" > "$T/a/io.max"
+        echo "$dev rbps=max wbps=max riops=max wiops=max" > "$T/a/b/io.max"
         [ -z "$(< "$M/a/b/c/effective/io")" ]
+}
+
+@test "what binds is effective/memory: a hog under a capped parent is killed there, not at its own max (full kernel)" {
+        has memory || skip "no memory controller in this hierarchy (the VM has it)"
+        echo 32M > "$M/a/limits/memory"
+        [ ! -f "$T/a/memory.swap.max" ] || echo 0 > "$M/a/limits/swap"
+        [ "$(< "$M/a/b/c/limits/memory")" = max ]
+        [ "$(< "$M/a/b/c/effective/memory")" = 32M ]
+        run sh -c 'echo $$ > "$1/cgroup.procs" && exec python3 -c "a = bytearray(96 << 20); print(\"survived\")"' sh "$T/a/b/c"
+        echo "status $status: $output; peak $(cat "$T/a/b/c/memory.peak" 2> /dev/null)"
+        [ "$status" -eq 137 ]
+        [ "$(< "$M/a/b/c/stats/oom.kills")" -ge 1 ] || [ "$(< "$M/a/stats/oom.kills")" -ge 1 ]
+        if [ -f "$T/a/b/c/memory.peak" ]; then
+                [ "$(< "$T/a/b/c/memory.peak")" -le $((32 << 20)) ]
+        fi
+        echo max > "$M/a/limits/memory"
+        [ ! -f "$T/a/memory.swap.max" ] || echo max > "$M/a/limits/swap"
 }
