@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # tools/cgunits: the unit codec on the command line (no mount needed).
 
-CGUNITS=${CGUNITS:-$BATS_TEST_DIRNAME/../../build/cgunits}
+# beside the daemon under test (BUILD=build-asan tests/run host tests that build)
+CGUNITS=${CGUNITS:-$(dirname "${CGVIEW:-$BATS_TEST_DIRNAME/../../build/cgview}")/cgunits}
 
 setup() {
         [ -x "$CGUNITS" ] || skip "no cgunits binary at $CGUNITS (build first)"
