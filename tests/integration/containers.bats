@@ -9,6 +9,7 @@
 # Runs on the host; tests/vm/containers.bats proves memory and cpu caps.
 
 load common
+load ctr
 
 setup_file() {
         require_mountable
@@ -20,17 +21,11 @@ setup_file() {
         for c in $(< "$T/pod/cgroup.controllers"); do
                 echo "+$c" > "$T/pod/cgroup.subtree_control"
         done
-        # The container's root directory and a place for what the tests hand across, outside
-        # BATS_TEST_TMPDIR: a rootless container's user must reach them.
-        CTRDIR=$(mktemp -d /tmp/cgview-ctr.XXXXXX)
-        chmod 755 "$CTRDIR"
-        mkdir -m 755 "$CTRDIR/root"
-        export CTRDIR
-        echo "CTRDIR=$CTRDIR" >> "$STATE"
+        ctr_prepare
 }
 
 teardown_file() {
-        local CTRDIR='' PROPDIR='' d
+        local PROPDIR='' d
         # shellcheck disable=SC1090
         [ -f "$STATE" ] && . "$STATE"
         # the containers first: they hold binds of the mounts below
@@ -46,43 +41,8 @@ teardown_file() {
                 umount -l "$PROPDIR/host" 2> /dev/null || true
                 rm -rf "$PROPDIR"
         fi
-        [ -z "$CTRDIR" ] || rm -rf "$CTRDIR"
+        ctr_cleanup
         unmount_view
-}
-
-# ctr CGROUP [--ro] [--private] [--user U] [--source DIR] SCRIPT: run SCRIPT (sh) as a
-# container in raw cgroup CGROUP: its own cgroup, mount and PID namespace (and user
-# namespace, as user U), the view (or DIR) bind-mounted at $R/cg: rslave, or private,
-# read-only with --ro. $R is the container's root directory, a tmpfs of its own mount
-# namespace; /proc is its PID namespace's. Prints what SCRIPT prints.
-ctr() {
-        local cg=$1 ro='' prop=rslave user='' src=$M
-        shift
-        while [ $# -gt 1 ]; do
-                case $1 in
-                --ro) ro=,ro,nosuid,nodev ;; # a FUSE mount is nosuid,nodev: a user namespace may not drop them
-                --private) prop=private ;;
-                --user) user=$2; shift ;;
-                --source) src=$2; shift ;;
-                esac
-                shift
-        done
-        local r=${CTRDIR:?}/root
-        # As a runtime does: the mount namespace starts as a slave of the host's
-        # (docker's rootfs is rslave/rprivate), the container's root is its own
-        # mount, the bind of the view goes onto it, then gets its propagation.
-        local setup="R=$r; mount -t tmpfs ctr-root \$R && mkdir \$R/cg &&
-                mount -o bind$ro '$src' \$R/cg && mount --make-$prop \$R/cg || exit 99"
-        if [ -n "$user" ]; then
-                sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
-                        setpriv --reuid="$(id -u "$user")" --regid="$(id -g "$user")" --init-groups \
-                        unshare --user --map-root-user --cgroup --mount --propagation slave --pid --fork --mount-proc \
-                        sh -c "$setup; $1"
-        else
-                sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
-                        unshare --cgroup --mount --propagation slave --pid --fork --mount-proc \
-                        sh -c "$setup; $1"
-        fi
 }
 
 @test "the container's view: its cgroup is the top of the mount, /cg/self is '.', nothing above it" {
@@ -103,21 +63,25 @@ ctr() {
 }
 
 @test "the container's cgroup.procs lists its own PIDs, as its PID namespace numbers them" {
-        run ctr "$T/pod/ctr" 'sleep 60 & s=$!; echo "sleeper $s"; cat $R/cg/cgroup.procs; echo ---;
-                cat $R/cg/self/cgroup.procs | while read -r p; do [ -d /proc/$p ] || echo "not in my /proc: $p"; done;
+        run ctr "$T/pod/ctr" 'sleep 60 & s=$!; cat $R/cg/cgroup.procs > $R/list & c=$!; wait $c
+                echo "sleeper $s"; echo "reader $c"; cat $R/list; echo ---
+                for p in $(cat $R/list); do [ $p = $c ] || [ -d /proc/$p ] || echo "not in my /proc: $p"; done
                 kill $s'
         [ "$status" -eq 0 ]
         s=$(sed -n 's/^sleeper //p' <<< "$output")
-        procs=$(sed -n '2,/^---$/p' <<< "$output" | grep -v -- ---)
-        # the shell is PID 1 of the namespace; the sleeper is there under its namespace PID
+        c=$(sed -n 's/^reader //p' <<< "$output")
+        procs=$(sed -n '3,/^---$/p' <<< "$output" | grep -v -- ---)
+        # the shell is PID 1 of the namespace; the sleeper and the reader itself are there
+        # under their namespace PIDs
         grep -qx 1 <<< "$procs"
         grep -qx "$s" <<< "$procs"
+        grep -qx "$c" <<< "$procs"
         [ "$s" -lt 10 ]
         # and no PID of the host's: all are the namespace's own (small numbers, in its /proc)
         [ "$(sed -n '/^---$/,$p' <<< "$output" | grep -c 'not in my')" = 0 ]
         [ "$(awk '$1 >= 100' <<< "$procs" | wc -l)" = 0 ]
-        # the same processes, as the host numbers them, are in the container's cgroup
-        [ "$(wc -l <<< "$procs")" -ge 2 ]
+        # three processes at least: the shell, the sleeper, the reader
+        [ "$(wc -l <<< "$procs")" -ge 3 ]
 }
 
 @test "limits/ is the container's own cgroup's, effective/ the cap its host put above it" {
