@@ -46,6 +46,7 @@ enum {
         CACHE_KIND_LIMITS = 1,
         CACHE_KIND_STATS = 2,
         CACHE_KIND_SELF = 3,
+        CACHE_KIND_EFFECTIVE = 4,
         CACHE_KIND_FRIENDLY = 0x80,
 };
 

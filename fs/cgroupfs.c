@@ -19,6 +19,8 @@ static int root_fd = -1;
 static int handle_fd = -1; /* the root again, not O_PATH: open_by_handle_at takes no O_PATH descriptor */
 static char root_cgroup[PATH_MAX] = "/";
 static char root_real[PATH_MAX]; /* the served root as /proc/self/fd shows it */
+static int *above_fd;             /* the cgroups above the served root in its mount, its parent first */
+static unsigned above_n, below_mount; /* how many; how many names the served root is below its mount point */
 
 /* The kernel's file handle type for kernfs objects (include/linux/exportfs.h): the 64-bit id. */
 #define FILEID_KERNFS 0xfe
@@ -395,6 +397,9 @@ static int scan_mountinfo(const char *want, char *buf, size_t n)
                 if (strncmp(want, mnt, ml) || (want[ml] && want[ml] != '/') || (best && ml <= best))
                         continue;
                 best = ml ? ml : 1;
+                below_mount = 0;
+                for (const char *q = want + ml; *q; q++)
+                        below_mount += *q == '/' && q[1] && q[1] != '/';
                 /* super options: "cgroup2 rw,nsdelegate,memory_recursiveprot" */
                 nsdelegate = strstr(sep, ",nsdelegate") || strstr(sep, " nsdelegate");
                 r = snprintf(buf, n, "%s%s", strcmp(root, "/") ? root : "", want + ml) >= (int)n ? -ENAMETOOLONG : 0;
@@ -403,6 +408,41 @@ static int scan_mountinfo(const char *want, char *buf, size_t n)
         }
         fclose(f);
         return r;
+}
+
+/*
+ * The cgroups above the served root, up to its mount's root: effective/
+ * takes limits from all of them. The served root is a directory of its
+ * mount, so each ".." stays in the mount, and the last is the mount's root.
+ */
+static int open_above(void)
+{
+        above_fd = calloc(below_mount ? below_mount : 1, sizeof(int));
+        if (!above_fd)
+                return -ENOMEM;
+        for (above_n = 0; above_n < below_mount; above_n++) {
+                struct statfs sfs;
+                int fd = openat(above_n ? above_fd[above_n - 1] : root_fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+                if (fd < 0)
+                        return NEG_ERRNO();
+                above_fd[above_n] = fd;
+                if (fstatfs(fd, &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)
+                        return -EMEDIUMTYPE;
+        }
+        return 0;
+}
+
+unsigned cgroupfs_levels_above(void)
+{
+        return above_n;
+}
+
+int cgroupfs_open_above(unsigned level, const char *name, int flags)
+{
+        if (level >= above_n)
+                return -ENOENT;
+        return cgroupfs_openat(above_fd[level], name, flags);
 }
 
 int cgroupfs_find_mount(char *buf, size_t n)
@@ -435,6 +475,8 @@ int cgroupfs_init(const char *path)
         }
         root_fd = fd;
         handle_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if ((r = open_above()) < 0)
+                return r;
         memcpy(root_real, real, sizeof(root_real));
         /* The kernel's own list of files a namespace may write in its root (since 5.x; else the three above). */
         {

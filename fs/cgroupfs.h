@@ -32,6 +32,11 @@ int cgroupfs_init(const char *path);
 /* The served root's cgroup path as /proc/<pid>/cgroup prints it ("/" or "/a/b"). */
 const char *cgroupfs_root_cgroup(void);
 
+/* How many cgroups are above the served root in its cgroup2 mount (0: it serves the mount's root). */
+unsigned cgroupfs_levels_above(void);
+/* Open file name of the level-th cgroup above the served root (0: its parent), beneath it as cgroupfs_openat does. */
+int cgroupfs_open_above(unsigned level, const char *name, int flags);
+
 /* Whether the served mount has nsdelegate: the kernel then guards namespace roots, for callers it sees. */
 bool cgroupfs_nsdelegate(void);
 /* Whether a namespace may write this file in its own root (/sys/kernel/cgroup/delegate). */

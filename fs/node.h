@@ -8,7 +8,7 @@
  * directory inode may have only one dentry).
  *
  * Node paths are relative to the served cgroup root. The names "limits",
- * "stats" and "self" are reserved, so "a/limits/cpu" can never also be a
+ * "stats", "effective" and "self" are reserved, so "a/limits/cpu" can never also be a
  * cgroup path and one string namespace serves every kind of node.
  */
 #pragma once
@@ -23,8 +23,9 @@ enum node_kind {
         NODE_FILE,     /* a kernel interface file; path = the file */
         NODE_LIMITS,   /* limits/ of a cgroup; path = the cgroup */
         NODE_STATS,    /* stats/ of a cgroup; path = the cgroup */
-        NODE_FRIENDLY, /* a file in limits/ or stats/; path = the cgroup, name = the file */
+        NODE_FRIENDLY, /* a file in limits/, stats/ or effective/; path = the cgroup, name = the file */
         NODE_SELF,     /* the "self" symlink at the top of a view */
+        NODE_EFFECTIVE, /* effective/ of a cgroup; path = the cgroup */
 };
 
 struct node {

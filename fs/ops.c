@@ -233,10 +233,16 @@ static bool is_view_root(const struct node *n)
         return n->id == FUSE_ROOT_ID;
 }
 
+/* The friendly directory node kind k is (limits/, stats/, effective/), or -1. */
+static int friendly_dir(enum node_kind k)
+{
+        return k == NODE_LIMITS ? VIEW_LIMITS : k == NODE_STATS ? VIEW_STATS : k == NODE_EFFECTIVE ? VIEW_EFFECTIVE : -1;
+}
+
 static void warn_shadowed(const char *name)
 {
-        static bool warned[3];
-        static const char *const names[] = { "limits", "stats", "self" };
+        static bool warned[4];
+        static const char *const names[] = { "limits", "stats", "effective", "self" };
 
         for (size_t i = 0; i < ELEMENTSOF(names); i++)
                 if (!strcmp(name, names[i]) && !__atomic_exchange_n(&warned[i], true, __ATOMIC_RELAXED))
@@ -275,6 +281,7 @@ static int entry_attr(enum node_kind kind, const char *path, const char *name, c
                 return cgroupfs_stat(path, st);
         case NODE_LIMITS:
         case NODE_STATS:
+        case NODE_EFFECTIVE:
                 r = cgroupfs_stat(path, st);
                 st->st_mode = S_IFDIR | 0555;
                 st->st_nlink = 2;
@@ -321,6 +328,8 @@ static uint8_t id_kind(enum node_kind kind, const struct view_file *vf)
                 return CACHE_KIND_STATS;
         case NODE_SELF:
                 return CACHE_KIND_SELF;
+        case NODE_EFFECTIVE:
+                return CACHE_KIND_EFFECTIVE;
         case NODE_FRIENDLY:
                 return (uint8_t)(CACHE_KIND_FRIENDLY | view_file_index(vf));
         default:
@@ -354,11 +363,14 @@ static int resolve_child(const struct node *p, const struct caller *c, const cha
                         *ret_path = strdup(p->path);
                         return *ret_path ? 0 : -ENOMEM;
                 }
-                if (!strcmp(name, "limits") || !strcmp(name, "stats")) {
+                if ((r = view_dir_of(name)) >= 0) {
+                        static const enum node_kind kinds[] = { [VIEW_LIMITS] = NODE_LIMITS, [VIEW_STATS] = NODE_STATS,
+                                                                [VIEW_EFFECTIVE] = NODE_EFFECTIVE };
+
+                        *ret_kind = kinds[r];
                         /* Reaching limits/ needs what reaching a child would: search permission. */
                         if ((r = cgroupfs_access(p->path, X_OK)) < 0)
                                 return r;
-                        *ret_kind = name[0] == 'l' ? NODE_LIMITS : NODE_STATS;
                         *ret_path = strdup(p->path);
                         return *ret_path ? 0 : -ENOMEM;
                 }
@@ -389,7 +401,8 @@ static int resolve_child(const struct node *p, const struct caller *c, const cha
                 return 0;
         case NODE_LIMITS:
         case NODE_STATS:
-                r = view_lookup(p->kind == NODE_LIMITS ? VIEW_LIMITS : VIEW_STATS, p->path, name, ret_vf);
+        case NODE_EFFECTIVE:
+                r = view_lookup(friendly_dir(p->kind), p->path, name, ret_vf);
                 if (r < 0)
                         return r;
                 *ret_kind = NODE_FRIENDLY;
@@ -539,10 +552,12 @@ static struct node *adopt_node(fuse_ino_t ino)
                 break;
         case CACHE_KIND_LIMITS:
         case CACHE_KIND_STATS:
+        case CACHE_KIND_EFFECTIVE:
         case CACHE_KIND_SELF:
                 if (!S_ISDIR(st.st_mode))
                         return NULL;
-                nk = kind == CACHE_KIND_LIMITS ? NODE_LIMITS : kind == CACHE_KIND_STATS ? NODE_STATS : NODE_SELF;
+                nk = kind == CACHE_KIND_LIMITS ? NODE_LIMITS : kind == CACHE_KIND_STATS ? NODE_STATS
+                     : kind == CACHE_KIND_EFFECTIVE ? NODE_EFFECTIVE : NODE_SELF;
                 break;
         default:
                 /* A friendly file's id is its first kernel file's: the cgroup is that file's directory. */
@@ -627,7 +642,7 @@ static int real_child(const struct node *p, const struct caller *c, const char *
         struct stat st;
 
         if (p->kind != NODE_CGROUP)
-                return p->kind == NODE_LIMITS || p->kind == NODE_STATS ? -EPERM : -ENOTDIR;
+                return friendly_dir(p->kind) >= 0 ? -EPERM : -ENOTDIR;
         if (strlen(name) > FUSE_NAME_MAX)
                 return -ENAMETOOLONG;
         if ((view_is_reserved(name) && (strcmp(name, "self") || is_view_root(p))) || !strcmp(name, ".") ||
@@ -1489,7 +1504,7 @@ static int list_kernel_entry(void *userdata, const char *name, unsigned char d_t
         return dir_add(l->b, name, d_type == DT_DIR ? S_IFDIR : S_IFREG, ino);
 }
 
-/* The kernel's listing of a cgroup (less what c may not see), then limits/, stats/ and, at the top, self. */
+/* The kernel's listing of a cgroup (less what c may not see), then limits/, stats/, effective/ and, at the top, self. */
 static int list_cgroup(struct dir_buf *b, const struct node *n, const struct caller *c)
 {
         struct list_ctx l = { b, n, c, visibility_subtree(c, n->path) };
@@ -1500,6 +1515,8 @@ static int list_cgroup(struct dir_buf *b, const struct node *n, const struct cal
                 r = dir_add(b, "limits", S_IFDIR, 0);
         if (r >= 0)
                 r = dir_add(b, "stats", S_IFDIR, 0);
+        if (r >= 0)
+                r = dir_add(b, "effective", S_IFDIR, 0);
         /* self is listed only for a caller it leads somewhere for. */
         if (r >= 0 && is_view_root(n) && self_target(c, target, sizeof(target)) >= 0)
                 r = dir_add(b, "self", S_IFLNK, 0);
@@ -1516,13 +1533,14 @@ static int list_dir(struct dir_buf *b, const struct node *n, const struct caller
                 return list_cgroup(b, n, c);
         case NODE_LIMITS:
         case NODE_STATS:
+        case NODE_EFFECTIVE:
                 r = cgroupfs_access(n->path, R_OK | X_OK);
                 if (r >= 0)
                         r = dir_add(b, ".", S_IFDIR, 0);
                 if (r >= 0)
                         r = dir_add(b, "..", S_IFDIR, 0);
                 if (r >= 0)
-                        r = view_list(n->kind == NODE_LIMITS ? VIEW_LIMITS : VIEW_STATS, n->path, list_friendly, b);
+                        r = view_list(friendly_dir(n->kind), n->path, list_friendly, b);
                 return r;
         default:
                 return -ENOTDIR;

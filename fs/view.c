@@ -9,6 +9,7 @@
 
 #include "blockdev.h"
 #include "cgroupfs.h"
+#include "effective.h"
 #include "log.h"
 #include "units.h"
 #include "util.h"
@@ -35,14 +36,19 @@ struct view_file {
 /* hugetlb.<size> is one entry for every huge page size the kernel offers. */
 #define HUGETLB_PREFIX "hugetlb."
 
-static const char *dir_name(enum view_dir d)
+static const char *const dir_names[] = { [VIEW_LIMITS] = "limits", [VIEW_STATS] = "stats", [VIEW_EFFECTIVE] = "effective" };
+
+int view_dir_of(const char *name)
 {
-        return d == VIEW_LIMITS ? "limits" : "stats";
+        for (size_t d = 0; d < ELEMENTSOF(dir_names); d++)
+                if (!strcmp(name, dir_names[d]))
+                        return (int)d;
+        return -ENOENT;
 }
 
 bool view_is_reserved(const char *name)
 {
-        return !strcmp(name, "limits") || !strcmp(name, "stats") || !strcmp(name, "self");
+        return view_dir_of(name) >= 0 || !strcmp(name, "self");
 }
 
 static int out_printf(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -413,6 +419,139 @@ static int write_io_weight(struct view_handle *h, const char *value)
         return write_backing(h, 0, "%s", line);
 }
 
+/* ---- effective/ readers: the tightest over the cgroup and every ancestor ---- */
+
+static int kernel_name(const struct view_file *vf, const char *name, char *buf, size_t n);
+
+/*
+ * Call cb with the text of the kernel file behind h in h's cgroup (its own
+ * open file), then in each ancestor up to the hierarchy's root, above the
+ * served root too: what binds a container is often set above it (SPEC
+ * 3.1). The ancestors' files are read anew each time, so the value is
+ * exact when any of them changes; a level without the file (the root) is
+ * skipped.
+ */
+static int each_level(struct view_handle *h, int (*cb)(void *userdata, const char *text), void *userdata)
+{
+        _cleanup_free_ char *text = NULL;
+        char kname[128];
+        int r = read_backing(h, 0, &text);
+
+        if (r < 0 || (r = cb(userdata, text)) < 0 || (r = kernel_name(h->vf, h->name, kname, sizeof(kname))) < 0)
+                return r;
+        /* "a/b/c": a/b/K, a/K, K (the served root's) */
+        for (size_t len = strlen(h->cgroup); len > 0;) {
+                _cleanup_free_ char *path = NULL, *t = NULL;
+
+                while (len > 0 && h->cgroup[len - 1] != '/')
+                        len--;
+                if (asprintf(&path, "%.*s%s", (int)len, h->cgroup, kname) < 0)
+                        return -ENOMEM;
+                len -= len > 0;
+                r = cgroupfs_read(path, &t, NULL);
+                if (r != -ENOENT && (r < 0 || (r = cb(userdata, t)) < 0))
+                        return r;
+        }
+        for (unsigned level = 0; level < cgroupfs_levels_above(); level++) {
+                _cleanup_close_ int fd = cgroupfs_open_above(level, kname, O_RDONLY);
+                _cleanup_free_ char *t = NULL;
+
+                if (fd == -ENOENT)
+                        continue;
+                if ((r = fd) < 0 || (r = cgroupfs_read_fd(fd, &t, NULL)) < 0 || (r = cb(userdata, t)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+struct tightest {
+        pick_fn pick;
+        uint64_t v, period; /* period: cpu.max's, for cpu */
+};
+
+static int take_smaller(void *userdata, const char *text)
+{
+        struct tightest *t = userdata;
+        uint64_t x;
+        int r = t->pick(text, NULL, &x);
+
+        if (r < 0)
+                return r;
+        if (x < t->v)
+                t->v = x;
+        return 0;
+}
+
+/* memory, memory.high, swap, pids, hugetlb.<size>: the smallest number, printed as limits/ prints it. */
+static int read_tightest(struct view_handle *h, char *out, size_t n)
+{
+        struct tightest t = { .pick = h->vf->pick, .v = UNITS_MAX };
+        char v[UNITS_BUF];
+        int r = each_level(h, take_smaller, &t);
+
+        if (r < 0 || (r = h->vf->format(t.v, v, sizeof(v))) < 0)
+                return r;
+        return out_printf(out, n, "%s\n", v);
+}
+
+static int take_fewer_cpus(void *userdata, const char *text)
+{
+        struct tightest *t = userdata;
+        char quota[32];
+        uint64_t q, period;
+
+        if (sscanf(text, "%31s %" SCNu64, quota, &period) != 2 || units_parse_count(quota, &q) < 0)
+                return -EIO;
+        if (effective_cpu_tighter(q, period, t->v, t->period)) {
+                t->v = q;
+                t->period = period;
+        }
+        return 0;
+}
+
+/* cpu: the fewest CPUs any level's quota/period allows. */
+static int read_tightest_cpu(struct view_handle *h, char *out, size_t n)
+{
+        struct tightest t = { .v = UNITS_MAX, .period = 100000 };
+        char v[UNITS_BUF];
+        int r = each_level(h, take_fewer_cpus, &t);
+
+        if (r < 0 || (r = units_format_cpus(t.v, t.period, v, sizeof(v))) < 0)
+                return r;
+        return out_printf(out, n, "%s\n", v);
+}
+
+static int take_io(void *userdata, const char *text)
+{
+        return effective_io_merge(userdata, text);
+}
+
+/* io: per device and key, the smallest; lines as limits/io prints them. */
+static int read_tightest_io(struct view_handle *h, char *out, size_t n)
+{
+        struct effective_io *e = calloc(1, sizeof(*e));
+        size_t len = 0;
+        int r = e ? each_level(h, take_io, e) : -ENOMEM;
+
+        out[0] = 0;
+        for (unsigned i = 0; r >= 0 && i < e->n; i++) {
+                char dev[64];
+
+                if ((r = blockdev_name(e->dev[i].major, e->dev[i].minor, dev, sizeof(dev))) < 0 ||
+                    (r = units_format_io_max_line(dev, e->dev[i].v, out + len, n - len)) < 0)
+                        break;
+                if ((size_t)r + 1 >= n - len) {
+                        r = -ENOBUFS;
+                        break;
+                }
+                len += (size_t)r;
+                out[len++] = '\n';
+                out[len] = 0;
+        }
+        free(e);
+        return r < 0 ? r : (int)len;
+}
+
 /* ---- stats/ readers ---- */
 
 static int read_stat_lines(struct view_handle *h, char *out, size_t n)
@@ -443,6 +582,8 @@ static int read_stat_psi(struct view_handle *h, char *out, size_t n)
 #define LIMIT_VALUE(n, f0, f1, pick_, format_, wr)                                                \
         { .name = n, .dir = VIEW_LIMITS, .file = { f0, f1 }, .pick = pick_, .format = format_, \
           .read = read_value, .write = wr }
+#define EFFECTIVE(n, f0, pick_, format_, rd) \
+        { .name = n, .dir = VIEW_EFFECTIVE, .file = { f0, NULL }, .pick = pick_, .format = format_, .read = rd }
 #define STAT(n, f0, rd) { .name = n, .dir = VIEW_STATS, .file = { f0, NULL }, .read = rd }
 #define STAT_VALUE(n, f0, probe_, key_, pick_, format_)                                                    \
         { .name = n, .dir = VIEW_STATS, .file = { f0, NULL }, .probe = probe_, .key = key_, .pick = pick_, \
@@ -483,25 +624,43 @@ static const struct view_file files[] = {
         STAT("pressure.io", "io.pressure", read_stat_psi),
         STAT_VALUE("populated", "cgroup.events", NULL, "populated", units_kv_get, format_count),
         STAT_VALUE("frozen", "cgroup.events", NULL, "frozen", units_kv_get, format_count),
+        EFFECTIVE("memory", "memory.max", pick_bytes, units_format_size, read_tightest),
+        EFFECTIVE("memory.high", "memory.high", pick_bytes, units_format_size, read_tightest),
+        EFFECTIVE("swap", "memory.swap.max", pick_bytes, units_format_size, read_tightest),
+        EFFECTIVE("pids", "pids.max", pick_value, format_count, read_tightest),
+        EFFECTIVE("cpu", "cpu.max", NULL, NULL, read_tightest_cpu),
+        EFFECTIVE("cpus", "cpuset.cpus.effective", NULL, NULL, read_line),
+        EFFECTIVE("mems", "cpuset.mems.effective", NULL, NULL, read_line),
+        EFFECTIVE("io", "io.max", NULL, NULL, read_tightest_io),
 };
 
-static const struct view_file hugetlb =
-        LIMIT_VALUE(HUGETLB_PREFIX, NULL, NULL, pick_bytes, units_format_size, write_hugetlb);
+/* hugetlb.<size>: one entry for every huge page size, in limits/ and in effective/. */
+static const struct view_file hugetlb[] = {
+        LIMIT_VALUE(HUGETLB_PREFIX, NULL, NULL, pick_bytes, units_format_size, write_hugetlb),
+        EFFECTIVE(HUGETLB_PREFIX, NULL, pick_bytes, units_format_size, read_tightest),
+};
+
+static bool is_hugetlb(const struct view_file *vf)
+{
+        return vf >= hugetlb && vf < hugetlb + ELEMENTSOF(hugetlb);
+}
 
 unsigned view_file_index(const struct view_file *vf)
 {
-        _Static_assert(ELEMENTSOF(files) < 0x7f, "friendly file indexes fit 7 bits");
-        return vf == &hugetlb ? (unsigned)ELEMENTSOF(files) : (unsigned)(vf - files);
+        _Static_assert(ELEMENTSOF(files) + ELEMENTSOF(hugetlb) <= 0x80, "friendly file indexes fit 7 bits");
+        return is_hugetlb(vf) ? (unsigned)(ELEMENTSOF(files) + (size_t)(vf - hugetlb)) : (unsigned)(vf - files);
 }
 
 int view_file_at(unsigned index, const char *kname, const struct view_file **ret_vf, char **ret_name)
 {
-        const struct view_file *vf = index < ELEMENTSOF(files) ? &files[index] : index == ELEMENTSOF(files) ? &hugetlb : NULL;
+        const struct view_file *vf = index < ELEMENTSOF(files)                       ? &files[index]
+                                     : index < ELEMENTSOF(files) + ELEMENTSOF(hugetlb) ? &hugetlb[index - ELEMENTSOF(files)]
+                                                                                       : NULL;
         size_t n = strlen(kname);
 
         if (!vf)
                 return -ESTALE;
-        if (vf == &hugetlb) {
+        if (is_hugetlb(vf)) {
                 /* hugetlb.2MB.max -> hugetlb.2M */
                 if (n < strlen(HUGETLB_PREFIX "0MB.max") || strcmp(kname + n - strlen("B.max"), "B.max"))
                         return -ESTALE;
@@ -515,17 +674,22 @@ int view_file_at(unsigned index, const char *kname, const struct view_file **ret
         return *ret_name ? 0 : -ENOMEM;
 }
 
+/* The name of the kernel file behind file[0] of vf called name ("memory.max"). */
+static int kernel_name(const struct view_file *vf, const char *name, char *buf, size_t n)
+{
+        /* hugetlb.2M <- hugetlb.2MB.max */
+        if (is_hugetlb(vf))
+                return out_printf(buf, n, "%sB.max", name);
+        return out_printf(buf, n, "%s", vf->file[0]);
+}
+
 /* The kernel file behind file[i] of vf for cgroup ("a/b/memory.max"); NULL if none. */
 static char *backing_path(const struct view_file *vf, const char *cgroup, const char *name, int i)
 {
         char kname[128];
 
-        if (vf == &hugetlb) {
-                /* limits/hugetlb.2M <- hugetlb.2MB.max */
-                if (i > 0 || snprintf(kname, sizeof(kname), "%sB.max", name) >= (int)sizeof(kname))
-                        return NULL;
-                return path_join(cgroup, kname);
-        }
+        if (i == 0)
+                return kernel_name(vf, name, kname, sizeof(kname)) < 0 ? NULL : path_join(cgroup, kname);
         return vf->file[i] ? path_join(cgroup, vf->file[i]) : NULL;
 }
 
@@ -557,8 +721,9 @@ int view_lookup(enum view_dir dir, const char *cgroup, const char *name, const s
         for (size_t i = 0; i < ELEMENTSOF(files) && !vf; i++)
                 if (files[i].dir == dir && !strcmp(files[i].name, name))
                         vf = &files[i];
-        if (!vf && dir == VIEW_LIMITS && hugetlb_name(name))
-                vf = &hugetlb;
+        for (size_t i = 0; i < ELEMENTSOF(hugetlb) && !vf; i++)
+                if (hugetlb[i].dir == dir && hugetlb_name(name))
+                        vf = &hugetlb[i];
         if (!vf || !file_present(vf, cgroup, name))
                 return -ENOENT;
         *ret = vf;
@@ -593,7 +758,7 @@ int view_list(enum view_dir dir, const char *cgroup, int (*cb)(void *userdata, c
                 if (files[i].dir == dir && file_present(&files[i], cgroup, files[i].name) &&
                     (r = cb(userdata, files[i].name)) < 0)
                         return r;
-        if (dir == VIEW_LIMITS) {
+        if (dir != VIEW_STATS) {
                 struct hugetlb_ctx c = { cb, userdata };
 
                 return cgroupfs_list(cgroup, list_hugetlb_entry, &c);
@@ -611,7 +776,7 @@ int view_stat(const struct view_file *vf, const char *cgroup, const char *name, 
                 return -ENOMEM;
         if ((r = cgroupfs_stat(p, &st)) < 0)
                 return r;
-        st.st_mode = S_IFREG | (vf->dir == VIEW_STATS ? 0444 : (st.st_mode & 0666));
+        st.st_mode = S_IFREG | (vf->dir == VIEW_LIMITS ? (st.st_mode & 0666) : 0444);
         st.st_nlink = 1;
         st.st_size = 0;
         *ret = st;
@@ -637,7 +802,7 @@ int view_open(const struct view_file *vf, const char *cgroup, const char *name, 
         struct view_handle *h;
         int flags;
 
-        if (accmode != O_RDONLY && (vf->dir == VIEW_STATS || !vf->write))
+        if (accmode != O_RDONLY && (vf->dir != VIEW_LIMITS || !vf->write))
                 return -EACCES;
         /* Writers read the value they change (cpu.max's period), so they open read-write. */
         flags = accmode == O_RDONLY ? O_RDONLY : O_RDWR;
@@ -734,7 +899,7 @@ int view_write(struct view_handle *h, const char *buf, size_t size)
         if (r < 0) {
                 log_value(buf + start, end - start < 64 ? end - start : 64, shown, sizeof(shown));
                 log_warn("%s%s%s/%s: rejected \"%s\": %s", h->cgroup, *h->cgroup ? "/" : "",
-                         dir_name(h->vf->dir), h->name, shown, strerror(-r));
+                         dir_names[h->vf->dir], h->name, shown, strerror(-r));
                 return r;
         }
         return (int)size;

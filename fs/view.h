@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * view: the friendly files of limits/ and stats/ (SPEC sections 3 and 4).
+ * view: the friendly files of limits/, effective/ and stats/ (SPEC
+ * sections 3, 3.1 and 4).
  *
  * Each friendly file names its backing kernel file(s), a reader that turns
  * kernel text into one human value and, for limits/, a writer that parses a
@@ -17,7 +18,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-enum view_dir { VIEW_LIMITS, VIEW_STATS };
+enum view_dir { VIEW_LIMITS, VIEW_STATS, VIEW_EFFECTIVE };
 
 struct view_file;
 
@@ -37,8 +38,8 @@ int view_lookup(enum view_dir dir, const char *cgroup, const char *name, const s
 int view_list(enum view_dir dir, const char *cgroup, int (*cb)(void *userdata, const char *name),
               void *userdata);
 
-/* Attributes: owner and times of the backing file; 0444 for stats/, the
- * backing file's permission bits for limits/. */
+/* Attributes: owner and times of the backing file; the backing file's
+ * permission bits for limits/, 0444 for the read-only stats/ and effective/. */
 int view_stat(const struct view_file *vf, const char *cgroup, const char *name, struct stat *ret);
 
 int view_open(const struct view_file *vf, const char *cgroup, const char *name, int accmode,
@@ -49,6 +50,9 @@ int view_read(struct view_handle *h);
 int view_write(struct view_handle *h, const char *buf, size_t size);
 void view_close(struct view_handle *h);
 
+/* The friendly directory called name ("limits"), or -ENOENT. */
+int view_dir_of(const char *name);
+/* limits, stats, effective and self: names no cgroup may take through the view. */
 bool view_is_reserved(const char *name);
 
 /* A small number naming vf among the friendly files (< 0x80), for node ids. */
