@@ -144,6 +144,7 @@ teardown_file() {
         run ctr "$T/pod/rootless" --user "$u" 'id -u; readlink $R/cg/self; grep "^0::" /proc/self/cgroup;
                 '"$SYS"' mkdir $R/cg/child; '"$SYS"' write $R/cg/cgroup.max.depth 3; cat $R/cg/cgroup.procs | grep -cx 1;
                 '"$SYS"' stat $R/cg/other'
+        echo "$output"
         [ "$status" -eq 0 ]
         [ "${lines[0]}" = 0 ]      # root in its user namespace...
         [ "${lines[1]}" = . ]
