@@ -1086,7 +1086,10 @@ static int push_value(fuse_ino_t ino, struct handle *h, const struct caller *c)
         if (!session || caller_class_key(c, &key) < 0 || !cache_slot_of(cache_id_slot(ino), key))
                 return -EXDEV;
         if (h->kind == NODE_FILE) {
-                r = h->pids && h->ns.level > 0 ? translate_pids(h) : cgroupfs_read_fd(h->fd, &h->text, &h->len);
+                /* As the daemon: a caller in a user namespace may not open the /proc/PID/ns/pid
+                 * of its own processes, which kernels before NS_GET_PID_IN_PIDNS (6.x) need. */
+                r = h->pids && h->ns.level > 0 ? AS_DAEMON(c, translate_pids(h))
+                                               : cgroupfs_read_fd(h->fd, &h->text, &h->len);
                 text = h->text;
                 len = h->len;
         } else {

@@ -234,8 +234,9 @@ unmount_second() {
         echo "status $status: $output; peak $(cat "$T/a/b/c/memory.peak" 2> /dev/null)"
         [ "$status" -eq 137 ]
         [ "$(< "$M/a/b/c/stats/oom.kills")" -ge 1 ] || [ "$(< "$M/a/stats/oom.kills")" -ge 1 ]
+        # the kernel lets a task it kills overcharge on its way out: near 32M, far below the 96M asked
         if [ -f "$T/a/b/c/memory.peak" ]; then
-                [ "$(< "$T/a/b/c/memory.peak")" -le $((32 << 20)) ]
+                [ "$(< "$T/a/b/c/memory.peak")" -le $((48 << 20)) ]
         fi
         echo max > "$M/a/limits/memory"
         [ ! -f "$T/a/memory.swap.max" ] || echo max > "$M/a/limits/swap"
