@@ -141,8 +141,10 @@ static long count_lines(const struct source *src, const char *cgpath, const char
 }
 
 /* A kernel value file ("max", "123", or "max 100000"/"50000 100000" for cpu.max). */
-static struct quota_value read_limit(const struct source *src, const char *cgpath, const char *file, bool cpu)
+static struct quota_value read_limit(const struct source *src, const char *cgpath, const char *file,
+                                     enum quota_kind kind)
 {
+        bool cpu = kind == QUOTA_CPU;
         struct quota_value v = { 0 };
         char text[256], *sp;
 
@@ -159,6 +161,8 @@ static struct quota_value read_limit(const struct source *src, const char *cgpat
         }
         if (units_parse_count(text, &v.v) < 0)
                 return v;
+        if (kind == QUOTA_MEMORY || kind == QUOTA_SWAP || kind == QUOTA_HUGETLB)
+                v.v = quota_kernel_bytes(v.v, (uint64_t)sysconf(_SC_PAGESIZE));
         v.present = true;
         return v;
 }
@@ -233,7 +237,7 @@ static void resolve(const struct source *src, const struct target *t, struct quo
         struct quota_value levels[t->nlevels], known;
 
         for (size_t i = 0; i < t->nlevels; i++)
-                levels[i] = read_limit(src, t->levels[i], file, row->kind == QUOTA_CPU);
+                levels[i] = read_limit(src, t->levels[i], file, row->kind);
         row->limit = levels[0];
         known = read_effective(src, t->path, friendly, row->kind);
         row->has_eff = quota_effective(levels, t->nlevels, &known, &row->eff, &row->setter) == 0;

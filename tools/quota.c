@@ -84,6 +84,13 @@ int quota_effective(const struct quota_value *levels, size_t n, const struct quo
         return 0;
 }
 
+uint64_t quota_kernel_bytes(uint64_t v, uint64_t page)
+{
+        if (!page)
+                page = 1;
+        return v >= (uint64_t)INT64_MAX / page * page ? UNITS_MAX : v;
+}
+
 int quota_headroom(uint64_t eff, uint64_t usage, uint64_t *ret)
 {
         if (eff == UNITS_MAX)
@@ -125,8 +132,12 @@ int quota_bar(unsigned fill, bool color, char *buf, size_t n)
                 outf(&o, "#");
         if (color && cells)
                 outf(&o, "\033[0m");
+        if (color && cells < QUOTA_BAR_CELLS)
+                outf(&o, "\033[2m");
         for (unsigned i = cells; i < QUOTA_BAR_CELLS; i++)
                 outf(&o, ".");
+        if (color && cells < QUOTA_BAR_CELLS)
+                outf(&o, "\033[0m");
         outf(&o, "]");
         return out_end(&o);
 }

@@ -48,6 +48,11 @@ int quota_cmp(const struct quota_value *a, const struct quota_value *b);
 int quota_effective(const struct quota_value *levels, size_t n, const struct quota_value *known,
                     struct quota_value *ret_eff, int *ret_setter);
 
+/* A byte limit as the kernel prints it: memory.max says "max", but
+ * hugetlb.*.max (and old kernels) print the page counter's largest value,
+ * INT64_MAX rounded down to a page: that and above are max, as in the view. */
+uint64_t quota_kernel_bytes(uint64_t v, uint64_t page);
+
 /* effective - usage (0 when usage is over); -ENOENT when eff is max (no headroom). */
 int quota_headroom(uint64_t eff, uint64_t usage, uint64_t *ret);
 
@@ -60,7 +65,8 @@ enum quota_color quota_color(unsigned fill);
 
 #define QUOTA_BAR_CELLS 20
 /* "[#####...............]": fill rounded down to cells, at least one cell
- * when fill > 0; with color, the '#' cells in the fill's ANSI colour. */
+ * when fill > 0; with color, the '#' cells in the fill's ANSI colour and
+ * the '.' cells dim. */
 int quota_bar(unsigned fill, bool color, char *buf, size_t n);
 
 /* s as a JSON string, quotes included: '"' '\\' and control bytes escaped,

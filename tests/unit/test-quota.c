@@ -103,6 +103,10 @@ static void test_headroom_fill(void)
                 { 900, QUOTA_RED }, { 1000, QUOTA_RED },
         };
 
+        ok(quota_kernel_bytes(UINT64_C(9223372036854771712), 4096) == MAX, "kernel bytes: hugetlb's unlimited is max");
+        ok(quota_kernel_bytes(UINT64_C(9223372036854771711), 4096) == UINT64_C(9223372036854771711),
+           "kernel bytes: one below stays");
+        ok(quota_kernel_bytes(MAX, 4096) == MAX && quota_kernel_bytes(4096, 0) == 4096, "kernel bytes: max, page 0");
         for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++) {
                 uint64_t v = 424242;
                 int r = quota_headroom(h[i].eff, h[i].usage, &v);
@@ -132,10 +136,11 @@ static void test_bar(void)
                 { 100, false, "[##..................]" },
                 { 500, false, "[##########..........]" },
                 { 1000, false, "[####################]" },
-                { 0, true, "[....................]" },
-                { 500, true, "[\033[32m##########\033[0m..........]" },
-                { 750, true, "[\033[33m###############\033[0m.....]" },
-                { 950, true, "[\033[31m###################\033[0m.]" },
+                { 0, true, "[\033[2m....................\033[0m]" },
+                { 500, true, "[\033[32m##########\033[0m\033[2m..........\033[0m]" },
+                { 750, true, "[\033[33m###############\033[0m\033[2m.....\033[0m]" },
+                { 950, true, "[\033[31m###################\033[0m\033[2m.\033[0m]" },
+                { 1000, true, "[\033[31m####################\033[0m]" },
         };
         char buf[64];
 
