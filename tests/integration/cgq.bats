@@ -63,8 +63,8 @@ sleeper() {
         # the parent itself sets it
         run "$CGQ" -m "$M" "$M/p"
         has_row 'hugetlb\.2M +4M +4M +/p +'
-        # the core files every cgroup2 has: cpu usage (cumulative) and pressure
-        has_row 'cpu +- +- +- +[0-9.]+(us|ms|s) +- +[0-9]+\.[0-9]{2}%'
+        # the core files every cgroup2 has: cpu usage (cumulative) and pressure (in the VM, cpu.max too)
+        has_row 'cpu +(-|max) +(-|max) +- +[0-9.]+(us|ms|s) +- +[0-9]+\.[0-9]{2}%'
 }
 
 @test "cgq without a mount reads the kernel files: the same values, cgroup paths" {
