@@ -169,17 +169,21 @@ static struct quota_value read_limit(const struct source *src, const char *cgpat
 
 /* What effective/NAME of the view says, in the kernel's numbers. */
 static struct quota_value read_effective(const struct source *src, const char *cgpath, const char *name,
-                                         enum quota_kind kind)
+                                         enum quota_kind kind, char *text, size_t n)
 {
         struct quota_value v = { 0 };
-        char file[128], text[256];
+        char file[128];
         int r;
 
+        text[0] = '\0';
         if (!src->has_effective)
                 return v;
         snprintf(file, sizeof(file), "effective/%s", name);
-        if (read_text(src, cgpath, file, text, sizeof(text)) < 0)
+        if (read_text(src, cgpath, file, text, n) < 0) {
+                text[0] = '\0';
                 return v;
+        }
+        chomp(text);
         if (kind == QUOTA_CPU) {
                 /* CPUs, exact to 6 decimals: as a quota per second */
                 r = units_parse_cpus(text, 1000000, &v.v);
@@ -235,11 +239,23 @@ static void resolve(const struct source *src, const struct target *t, struct quo
                     const char *friendly)
 {
         struct quota_value levels[t->nlevels], known;
+        char text[256];
 
         for (size_t i = 0; i < t->nlevels; i++)
                 levels[i] = read_limit(src, t->levels[i], file, row->kind);
         row->limit = levels[0];
-        known = read_effective(src, t->path, friendly, row->kind);
+        known = read_effective(src, t->path, friendly, row->kind, text, sizeof(text));
+        /* effective/cpu prints CPUs with the fewest decimals for its level's
+         * period: a level that prints the same is the one it names, exactly */
+        for (size_t i = 0; known.present && row->kind == QUOTA_CPU && i < t->nlevels; i++) {
+                char a[UNITS_BUF];
+
+                if (levels[i].present && units_format_cpus(levels[i].v, levels[i].period, a, sizeof(a)) >= 0 &&
+                    !strcmp(a, text)) {
+                        known = levels[i];
+                        break;
+                }
+        }
         row->has_eff = quota_effective(levels, t->nlevels, &known, &row->eff, &row->setter) == 0;
 }
 

@@ -132,3 +132,18 @@ assert r["cpu"]["effective"] == {"quota_us": 50000, "period_us": 100000}, r["cpu
         has_row 'pids +max +50 +above '
         has_row 'cpu +max +0\.5 +above '
 }
+
+@test "cgq (VM): effective/'s cpu at an odd period names its level exactly (0.33333 at 30 ms)" {
+        [ -d "$M/p/effective" ] || skip "this cgview has no effective/ yet"
+        mkdir -p "$T/q/c"
+        echo +cpu > "$T/q/cgroup.subtree_control"
+        echo "10000 30000" > "$T/q/cpu.max"
+        run "$CGQ" -m "$M" /q/c
+        measured "cgq -m \$M /q/c:" "${lines[@]}"
+        has_row 'cpu +max +0\.33333 +/q '
+        run "$CGQ" -m "$M" --json /q/c
+        printf '%s' "$output" | python3 -c '
+import json, sys
+r = [x for x in json.load(sys.stdin)["resources"] if x["name"] == "cpu"][0]
+assert r["set_by"] == "/q" and r["effective"] == {"quota_us": 10000, "period_us": 30000}, r'
+}
