@@ -346,30 +346,6 @@ static void dev_name(unsigned major, unsigned minor, char *buf, size_t n)
         snprintf(buf, n, "%u:%u", major, minor);
 }
 
-/* io.stat's value of key for one device; false when absent. */
-static bool io_stat_get(const char *text, unsigned major, unsigned minor, const char *key, uint64_t *ret)
-{
-        char want[32];
-        size_t wl = (size_t)snprintf(want, sizeof(want), "%u:%u ", major, minor), kl = strlen(key);
-
-        for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-                const char *end = strchr(line, '\n');
-
-                if (strncmp(line, want, wl))
-                        continue;
-                for (const char *p = line + wl; p && (!end || p < end); p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL) {
-                        if (!strncmp(p, key, kl) && p[kl] == '=') {
-                                char *e;
-                                unsigned long long v = strtoull(p + kl + 1, &e, 10);
-
-                                *ret = v;
-                                return e != p + kl + 1;
-                        }
-                }
-        }
-        return false;
-}
-
 struct io_dev {
         unsigned major, minor;
         char name[32];
@@ -465,7 +441,9 @@ static void io_rows(const struct source *src, struct target *t)
                         row->has_eff = true;
                         row->eff = e;
                         row->setter = setter;
-                        row->has_usage = has_stat && io_stat_get(stat, devs[d].major, devs[d].minor, stat_keys[k], &row->usage);
+                        row->has_usage = has_stat &&
+                                         quota_io_stat_get(stat, devs[d].major, devs[d].minor, stat_keys[k],
+                                                           &row->usage) == 0;
                 }
         }
 }
@@ -840,64 +818,34 @@ static int own_cgroup(char *buf, size_t n)
         return r;
 }
 
-/* PATH as a clean cgroup path "/a/b": a path under base is taken relative to it; no "..". */
-static int normalize(const char *in, const char *base, char *buf, size_t n)
-{
-        size_t bl = strlen(base), len = 0;
-        const char *p = in;
-
-        while (bl > 1 && base[bl - 1] == '/')
-                bl--;
-        if (bl > 1 && !strncmp(in, base, bl) && (in[bl] == '/' || !in[bl]))
-                p = in + bl;
-        buf[0] = '\0';
-        while (*p) {
-                size_t l;
-
-                p += strspn(p, "/");
-                l = strcspn(p, "/");
-                if (!l)
-                        break;
-                if (l == 2 && !strncmp(p, "..", 2))
-                        return -EINVAL;
-                if (!(l == 1 && *p == '.')) {
-                        if (len + l + 2 > n)
-                                return -ENAMETOOLONG;
-                        buf[len++] = '/';
-                        memcpy(buf + len, p, l);
-                        len += l;
-                        buf[len] = '\0';
-                }
-                p += l;
-        }
-        if (!len)
-                snprintf(buf, n, "/");
-        return 0;
-}
-
 static int open_source(const char *mount, struct source *ret, char *self, size_t n)
 {
         struct statfs sf;
         char root[PATH_MAX], own[PATH_MAX], link[PATH_MAX];
         int r;
 
-        if (statfs(mount, &sf) == 0 && (unsigned long)sf.f_type == FUSE_SUPER_MAGIC) {
+        /* a FUSE mount with a cgroup's files at its top: a cgview mount */
+        if (statfs(mount, &sf) == 0 && (unsigned long)sf.f_type == FUSE_SUPER_MAGIC &&
+            (ret->dirfd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
                 ssize_t k;
 
-                ret->dirfd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (ret->dirfd < 0)
-                        return NEG_ERRNO();
+                if (faccessat(ret->dirfd, "cgroup.procs", F_OK, 0) < 0) {
+                        close(ret->dirfd);
+                        ret->dirfd = -1;
+                        goto kernel;
+                }
                 snprintf(ret->base, sizeof(ret->base), "%s", mount);
                 ret->view = true;
                 snprintf(link, sizeof(link), "%s/self", mount);
                 k = readlink(link, own, sizeof(own) - 1);
                 if (k >= 0) {
                         own[k] = '\0';
-                        normalize(own, "", self, n);
+                        quota_path_normalize(own, "", self, n);
                 } else
                         self[0] = '\0';
                 return 0;
         }
+kernel:
         if ((r = cgroup2_mount(ret->base, sizeof(ret->base), root, sizeof(root))) < 0)
                 return r;
         ret->dirfd = open(ret->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -910,9 +858,9 @@ static int open_source(const char *mount, struct source *ret, char *self, size_t
 
                 /* the mount's root is a cgroup too (a namespace's): the path below it */
                 if (!strcmp(root, "/"))
-                        normalize(own, "", self, n);
+                        quota_path_normalize(own, "", self, n);
                 else if (!strncmp(own, root, rl) && (own[rl] == '/' || !own[rl]))
-                        normalize(own + rl, "", self, n);
+                        quota_path_normalize(own + rl, "", self, n);
         }
         return 0;
 }
@@ -975,7 +923,7 @@ int main(int argc, char **argv)
                 return 1;
         }
         if (o.path) {
-                if ((r = normalize(o.path, src.base, path, sizeof(path))) < 0) {
+                if ((r = quota_path_normalize(o.path, src.base, path, sizeof(path))) < 0) {
                         fprintf(stderr, "cgq: %s: %s\n", o.path, strerror(-r));
                         return 1;
                 }

@@ -476,3 +476,75 @@ int quota_tree_prefix(const unsigned *depths, size_t n, size_t i, char *ret_titl
                 return -ENOBUFS;
         return out_end(&p) < 0 ? -ENOBUFS : 0;
 }
+
+int quota_path_normalize(const char *in, const char *base, char *buf, size_t n)
+{
+        size_t bl = strlen(base), len = 0;
+        const char *p = in;
+        char tmp[4096];
+
+        while (bl > 1 && base[bl - 1] == '/')
+                bl--;
+        if (bl > 1 && !strncmp(in, base, bl) && (in[bl] == '/' || !in[bl]))
+                p = in + bl;
+        while (*p) {
+                size_t l;
+
+                p += strspn(p, "/");
+                l = strcspn(p, "/");
+                if (!l)
+                        break;
+                if (l == 2 && !strncmp(p, "..", 2))
+                        return -EINVAL;
+                if (!(l == 1 && *p == '.')) {
+                        if (len + l + 2 > n || len + l + 2 > sizeof(tmp))
+                                return -ENAMETOOLONG;
+                        tmp[len++] = '/';
+                        memcpy(tmp + len, p, l);
+                        len += l;
+                }
+                p += l;
+        }
+        if (!len)
+                tmp[len++] = '/';
+        if (len + 1 > n)
+                return -ENAMETOOLONG;
+        memcpy(buf, tmp, len);
+        buf[len] = '\0';
+        return 0;
+}
+
+int quota_io_stat_get(const char *text, unsigned major, unsigned minor, const char *key, uint64_t *ret)
+{
+        char want[32];
+        size_t wl = (size_t)snprintf(want, sizeof(want), "%u:%u ", major, minor), kl = strlen(key);
+
+        for (const char *line = text; *line;) {
+                size_t ll = strcspn(line, "\n");
+
+                if (ll > wl && !strncmp(line, want, wl)) {
+                        /* "8:0 rbytes=1 wbytes=2 ...": space-separated key=value tokens */
+                        for (size_t i = wl; i < ll;) {
+                                size_t tl = strcspn(line + i, " \n");
+
+                                if (tl > kl + 1 && !strncmp(line + i, key, kl) && line[i + kl] == '=') {
+                                        char num[32];
+                                        uint64_t v;
+
+                                        if (tl - kl - 1 >= sizeof(num))
+                                                return -EINVAL;
+                                        memcpy(num, line + i + kl + 1, tl - kl - 1);
+                                        num[tl - kl - 1] = '\0';
+                                        if (units_parse_count(num, &v) < 0 || !strcmp(num, "max"))
+                                                return -EINVAL;
+                                        *ret = v;
+                                        return 0;
+                                }
+                                i += tl + 1;
+                        }
+                        return -ENOENT;
+                }
+                line += ll + (line[ll] == '\n');
+        }
+        return -ENOENT;
+}

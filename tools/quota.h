@@ -127,3 +127,17 @@ int quota_render_json(const struct quota_cgroup *cg, char *buf, size_t n);
  * its other lines (ending "│ " when it has children, "  " when not).
  */
 int quota_tree_prefix(const unsigned *depths, size_t n, size_t i, char *ret_title, char *ret_prefix, size_t size);
+
+/*
+ * PATH as a clean cgroup path "/a/b": a path under base (the mount point,
+ * "/cg/web" with base "/cg") is taken relative to it, others as they are;
+ * empty and "." components dropped, "/" for none. ".." is -EINVAL (cgq
+ * names cgroups, it does not resolve paths); -ENAMETOOLONG when it does
+ * not fit n.
+ */
+int quota_path_normalize(const char *in, const char *base, char *buf, size_t n);
+
+/* io.stat's value of key ("rbytes", "wios", ...) on the line of device
+ * major:minor. -ENOENT when the device or the key is absent, -EINVAL when
+ * the value is no number. */
+int quota_io_stat_get(const char *text, unsigned major, unsigned minor, const char *key, uint64_t *ret);

@@ -205,6 +205,72 @@ static void test_tree_prefix(void)
         ok(quota_tree_prefix(depths, 6, 6, t, p, sizeof(t)) == -EINVAL, "tree prefix: index out of range");
 }
 
+static void test_path(void)
+{
+        static const struct {
+                const char *in, *base;
+                int want_r;
+                const char *want;
+        } c[] = {
+                { "/web/api", "/cg", 0, "/web/api" },
+                { "/cg/web/api", "/cg", 0, "/web/api" },
+                { "/cg", "/cg", 0, "/" },
+                { "/cg/", "/cg/", 0, "/" },
+                { "/cgx/web", "/cg", 0, "/cgx/web" },            /* not under the mount: a cgroup path */
+                { "web//api/./", "/cg", 0, "/web/api" },
+                { "/", "/cg", 0, "/" },
+                { "", "/cg", 0, "/" },
+                { "/sys/fs/cgroup/unified/a", "/sys/fs/cgroup/unified", 0, "/a" },
+                { "/a/../b", "/cg", -EINVAL, NULL },
+                { "/cg/..", "/cg", -EINVAL, NULL },
+                { "/a/..b/...", "/cg", 0, "/a/..b/..." },          /* names, not "..": fine */
+                { "/a", "", 0, "/a" },
+        };
+        char buf[64];
+
+        for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+                int r;
+
+                strcpy(buf, "untouched");
+                r = quota_path_normalize(c[i].in, c[i].base, buf, sizeof(buf));
+                ok(r == c[i].want_r && !strcmp(buf, c[i].want ? c[i].want : "untouched"), "path %s under %s -> %s %s",
+                   c[i].in, c[i].base, rets(r), buf);
+        }
+        strcpy(buf, "untouched");
+        ok(quota_path_normalize("/abcdef/ghi", "", buf, 8) == -ENAMETOOLONG && !strcmp(buf, "untouched"),
+           "path: too long for the buffer, buffer untouched");
+}
+
+static void test_io_stat(void)
+{
+        static const char text[] = "8:0 rbytes=1024 wbytes=2048 rios=3 wios=4 dbytes=0 dios=0\n"
+                                   "8:16 rbytes=5 wbytes=6 rios=7 wios=8\n"
+                                   "253:0 rbytes=x wbytes=18446744073709551615\n";
+        static const struct {
+                unsigned ma, mi;
+                const char *key;
+                int want_r;
+                uint64_t want;
+        } c[] = {
+                { 8, 0, "rbytes", 0, 1024 },  { 8, 0, "wios", 0, 4 },         { 8, 16, "wbytes", 0, 6 },
+                { 8, 16, "rios", 0, 7 },      { 8, 1, "rbytes", -ENOENT, 0 }, { 8, 0, "bytes", -ENOENT, 0 },
+                { 253, 0, "rbytes", -EINVAL, 0 }, { 253, 0, "wbytes", 0, UINT64_MAX }, { 80, 0, "rbytes", -ENOENT, 0 },
+        };
+
+        for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+                uint64_t v = 77;
+                int r = quota_io_stat_get(text, c[i].ma, c[i].mi, c[i].key, &v);
+
+                ok(r == c[i].want_r && v == (r == 0 ? c[i].want : 77), "io.stat %u:%u %s -> %s %llu", c[i].ma, c[i].mi,
+                   c[i].key, rets(r), (unsigned long long)v);
+        }
+        {
+                uint64_t v = 77;
+
+                ok(quota_io_stat_get("", 8, 0, "rbytes", &v) == -ENOENT && v == 77, "io.stat: empty text");
+        }
+}
+
 /* The golden model: /web/api under /web (which caps cpu, memory and io) and a host above (pids). */
 static const char *const levels[] = { "/web/api", "/web", "/" };
 
@@ -351,6 +417,8 @@ int main(int argc, char **argv)
                 test_bar();
                 test_json_string();
                 test_tree_prefix();
+                test_path();
+                test_io_stat();
         }
         test_golden(regen);
         return tap_finish();
