@@ -106,6 +106,13 @@ static int read_text(const struct source *src, const char *cgpath, const char *n
         return (int)len;
 }
 
+static bool exists(const struct source *src, const char *cgpath, const char *name)
+{
+        char rel[PATH_MAX];
+
+        return rel_join(cgpath, name, rel, sizeof(rel)) == 0 && faccessat(src->dirfd, rel, F_OK, 0) == 0;
+}
+
 static void chomp(char *s)
 {
         size_t l = strlen(s);
@@ -264,14 +271,12 @@ static void simple(const struct source *src, struct target *t, enum quota_kind k
                    const char *limit_file, const char *usage_file, const char *usage_key, const char *psi_file)
 {
         struct quota_row r = { 0 }, *row;
-        char tmp[8];
         bool any;
 
         r.has_usage = read_u64(src, t->path, usage_file, usage_key, &r.usage);
         if (psi_file)
                 read_psi(src, t->path, psi_file, r.psi, sizeof(r.psi));
-        any = r.has_usage || r.psi[0] || read_text(src, t->path, limit_file, tmp, sizeof(tmp)) >= 0 ||
-              (psi_file && read_text(src, t->path, psi_file, tmp, sizeof(tmp)) != -ENOENT);
+        any = r.has_usage || r.psi[0] || exists(src, t->path, limit_file) || (psi_file && exists(src, t->path, psi_file));
         if (!any || !(row = add_row(&t->cg, kind, name)))
                 return;
         row->has_usage = r.has_usage;
