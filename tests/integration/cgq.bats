@@ -103,10 +103,12 @@ assert u0 <= r["cpu"]["usage"] <= u1, (u0, r["cpu"], u1)
 assert "limit" not in r["cpu"], r["cpu"]  # no cpu controller in this cgroup2: no cpu.max
 assert isinstance(r["cpu"]["pressure"], float), r["cpu"]
 EOF
-        # -r: an array, one object per cgroup, pre-order
+        # -r: an array, one object per cgroup, pre-order; a name that needs escaping comes back whole
+        mkdir "$T/p/c/"$'we "ird\\\t'
         run "$CGQ" -m "$M" --json -r /p
+        rmdir "$T/p/c/"$'we "ird\\\t'
         [ "$status" -eq 0 ]
-        [ "$(printf '%s' "$output" | python3 -c 'import json, sys; print(" ".join(x["path"] for x in json.load(sys.stdin)))')" = "/p /p/c" ]
+        [ "$(printf '%s' "$output" | python3 -c 'import json, sys; print(repr([x["path"] for x in json.load(sys.stdin)]))')" = "['/p', '/p/c', '/p/c/we \"ird\\\\\\t']" ]
 }
 
 @test "cgq -r draws the subtree as a tree" {
