@@ -306,6 +306,36 @@ static void row_label(const struct quota_row *row, char *buf, size_t n)
                 snprintf(buf, n, "%s", row->name);
 }
 
+/* A name as a terminal may show it: control bytes (an escape sequence in a
+ * cgroup's name, a newline) as \xNN, so that no name can drive the terminal
+ * or break the layout. The length it takes: */
+static size_t safe_len(const char *s)
+{
+        size_t n = 0;
+
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+                n += *p < 0x20 || *p == 0x7f ? 4 : 1;
+        return n;
+}
+
+/* s made safe, then padded with blanks to width. */
+static void out_safe(struct out *o, const char *s, size_t width)
+{
+        size_t n = 0;
+
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+                if (*p < 0x20 || *p == 0x7f) {
+                        outf(o, "\\x%02x", *p);
+                        n += 4;
+                } else {
+                        outf(o, "%c", *p);
+                        n++;
+                }
+        }
+        for (; n < width; n++)
+                outf(o, " ");
+}
+
 int quota_render_text(const struct quota_cgroup *cg, const char *prefix_title, const char *prefix, bool color,
                       char *buf, size_t n)
 {
@@ -318,10 +348,11 @@ int quota_render_text(const struct quota_cgroup *cg, const char *prefix_title, c
 
                 row_label(&cg->rows[i], label, sizeof(label));
                 wname = strlen(label) > wname ? strlen(label) : wname;
-                l = strlen(quota_setter_name(cg, &cg->rows[i]));
+                l = safe_len(quota_setter_name(cg, &cg->rows[i]));
                 wset = l > wset ? l : wset;
         }
-        outf(&o, "%s%s", prefix_title, cg->path);
+        outf(&o, "%s", prefix_title);
+        out_safe(&o, cg->path, 0);
         if (cg->procs >= 0)
                 outf(&o, "  %ld proc%s", cg->procs, cg->procs == 1 ? "" : "s");
         outf(&o, "\n");
@@ -354,8 +385,9 @@ int quota_render_text(const struct quota_cgroup *cg, const char *prefix_title, c
                 }
                 if (row->psi[0])
                         snprintf(psi, sizeof(psi), "%s%%", row->psi);
-                outf(&o, "%s%-*s %-10s %-10s %-*s %-10s %-10s %-8s", prefix, (int)wname, label, lim, eff, (int)wset,
-                     quota_setter_name(cg, row), use, room, psi);
+                outf(&o, "%s%-*s %-10s %-10s ", prefix, (int)wname, label, lim, eff);
+                out_safe(&o, quota_setter_name(cg, row), wset);
+                outf(&o, " %-10s %-10s %-8s", use, room, psi);
                 if (bar[0])
                         outf(&o, " %s", bar);
                 /* no trailing blanks: trim what the padding left */

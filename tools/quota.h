@@ -111,6 +111,7 @@ bool quota_row_load(const struct quota_row *row, uint64_t *ret);
 
 /*
  * Plain text: a title line "PATH  N procs", a header, one row per line.
+ * Control bytes of paths print as \xNN (no name can drive the terminal).
  * prefix_title goes before the title, prefix before every other line (the
  * tree's drawing; "" for a single cgroup). color: ANSI colour in the bars.
  */

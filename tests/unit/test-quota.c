@@ -271,6 +271,23 @@ static void test_io_stat(void)
         }
 }
 
+/* A cgroup's name can hold any byte but '/' and NUL: no escape sequence or newline reaches the terminal. */
+static void test_text_safe(void)
+{
+        static const char *const lv[] = { "/a\x1b[31mb\nc", "/" };
+        struct quota_cgroup cg = { .path = lv[0], .levels = lv, .nlevels = 2, .procs = -1, .nrows = 1 };
+        char buf[1024];
+        int r;
+
+        cg.rows[0] = (struct quota_row){ .kind = QUOTA_PIDS, .name = "pids", .limit = V(10), .has_eff = true,
+                                         .eff = V(10), .setter = 0, .has_usage = true, .usage = 1 };
+        r = quota_render_text(&cg, "", "", false, buf, sizeof(buf));
+        ok(r > 0 && !strchr(buf, '\x1b') && !strncmp(buf, "/a\\x1b[31mb\\x0ac\n", strlen("/a\\x1b[31mb\\x0ac\n")),
+           "text: control bytes of a path as \\xNN: %s", tap_quote(buf, 40));
+        ok(r > 0 && strstr(buf, "pids     10         10         /a\\x1b[31mb\\x0ac 1 "),
+           "text: the setter too, and its column as wide as it prints: %s", tap_quote(buf, (size_t)r));
+}
+
 /* The golden model: /web/api under /web (which caps cpu, memory and io) and a host above (pids). */
 static const char *const levels[] = { "/web/api", "/web", "/" };
 
@@ -419,6 +436,7 @@ int main(int argc, char **argv)
                 test_tree_prefix();
                 test_path();
                 test_io_stat();
+                test_text_safe();
         }
         test_golden(regen);
         return tap_finish();
