@@ -351,6 +351,28 @@ static void dev_name(unsigned major, unsigned minor, char *buf, size_t n)
         snprintf(buf, n, "%u:%u", major, minor);
 }
 
+/* A block device's MAJ:MIN from /sys/class/block/NAME/dev; 0:0 (no such device) if none. */
+static void dev_number(const char *name, unsigned *ret_major, unsigned *ret_minor)
+{
+        char path[128], text[32];
+        unsigned ma, mi;
+        _cleanup_close_ int fd = -1;
+        ssize_t k;
+
+        *ret_major = *ret_minor = 0;
+        if (strchr(name, '/') || name[0] == '.' ||
+            snprintf(path, sizeof(path), "/sys/class/block/%s/dev", name) >= (int)sizeof(path))
+                return;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || (k = read(fd, text, sizeof(text) - 1)) <= 0)
+                return;
+        text[k] = '\0';
+        if (sscanf(text, "%u:%u", &ma, &mi) == 2) {
+                *ret_major = ma;
+                *ret_minor = mi;
+        }
+}
+
 struct io_dev {
         unsigned major, minor;
         char name[32];
@@ -397,6 +419,22 @@ static void io_rows(const struct source *src, struct target *t)
                         }
                 }
         }
+        /* and every device effective/ names: a cap set above the caller's view */
+        if (src->has_effective && read_text(src, t->path, "effective/io", text, sizeof(text)) >= 0)
+                for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+                        struct units_io_limit l;
+                        size_t j;
+
+                        if (units_parse_io_max_line(line, &l) < 0)
+                                continue;
+                        for (j = 0; j < ndev && strcmp(devs[j].name, l.dev); j++)
+                                ;
+                        if (j == ndev && ndev < ELEMENTSOF(devs) && strlen(l.dev) < sizeof(devs[0].name)) {
+                                snprintf(devs[ndev].name, sizeof(devs[ndev].name), "%s", l.dev);
+                                dev_number(l.dev, &devs[ndev].major, &devs[ndev].minor);
+                                ndev++;
+                        }
+                }
         for (size_t d = 0; d < ndev; d++) {
                 struct quota_value levels[UNITS_IO_NKEYS][t->nlevels], known[UNITS_IO_NKEYS];
                 char eff[8192];

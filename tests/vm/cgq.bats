@@ -131,6 +131,9 @@ assert r["cpu"]["effective"] == {"quota_us": 50000, "period_us": 100000}, r["cpu
         has_row 'memory +max +64M +above '
         has_row 'pids +max +50 +above '
         has_row 'cpu +max +0\.5 +above '
+        if [ -n "${CGVIEW_VM_DISK_DEVNO:-}" ]; then
+                has_row "io ${CGVIEW_VM_DISK#/dev/} wbps +max +10M +above "
+        fi
 }
 
 @test "cgq (VM): effective/'s cpu at an odd period names its level exactly (0.33333 at 30 ms)" {
