@@ -601,7 +601,14 @@ static int walk(const struct source *src, const char *path, unsigned depth, bool
                 for (errno = 0; (de = readdir(d)); errno = 0) {
                         char **v;
 
-                        if (de->d_type != DT_DIR || de->d_name[0] == '.' || reserved(src, de->d_name))
+                        struct stat st;
+
+                        if (de->d_name[0] == '.' || reserved(src, de->d_name))
+                                continue;
+                        /* DT_UNKNOWN: ask (a file system need not fill d_type) */
+                        if (de->d_type != DT_DIR &&
+                            (de->d_type != DT_UNKNOWN || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                             !S_ISDIR(st.st_mode)))
                                 continue;
                         if (n == cap) {
                                 if (!(v = realloc(names, (cap * 2 + 8) * sizeof(*v))))
