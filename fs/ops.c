@@ -147,6 +147,7 @@ struct handle {
         fuse_ino_t ino;
         uint64_t poll_id;        /* its watch (pollwatch.h) once polled, else 0; under lock */
         bool latch;              /* a *.pressure file: its poll clears the PSI trigger's event */
+        bool adopted;            /* a worker before's (handle_of): the kernel may hold pages it pushed */
         bool stale;              /* cached, and the kernel file signalled since: the next read at 0 reads it again (atomic) */
 };
 
@@ -1223,6 +1224,7 @@ static struct handle *handle_of(fuse_req_t req, fuse_ino_t ino, struct fuse_file
         }
         if (mine->node)
                 opens_add(mine->node, mine->writing, 1);
+        mine->adopted = true;
         h = handles_adopt(fi->fh, mine);
         if (h == mine)
                 counter_add(COUNTER_HANDLES, 1);
@@ -1442,15 +1444,15 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 
 /*
  * An event on the kernel file of a polled handle (pollwatch's lock held, h
- * open). A handle whose value is in the page cache reads the kernel file
- * again at its next read from 0: its pages go, and its attributes say the
- * new length, so that the kernel reads that far.
+ * open; or h->lock held). A handle whose value is in the page cache reads
+ * the kernel file again at its next read from 0: its pages go, and its
+ * attributes say the new length, so that the kernel reads that far.
  */
 static uint64_t poll_event(void *key)
 {
         struct handle *h = key;
 
-        if (!h->cached || !h->node)
+        if ((!h->cached && !h->adopted) || !h->node)
                 return 0;
         node_set_size(h->ino, (uint32_t)value_length(h->node));
         __atomic_store_n(&h->stale, true, __ATOMIC_RELEASE);
@@ -1484,6 +1486,7 @@ static void op_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, s
         COUNT(POLL);
         struct handle *h = handle_of(req, ino, fi);
         unsigned revents;
+        uint64_t inval = 0;
         int fd, r = 0;
 
         if (!h) {
@@ -1502,7 +1505,17 @@ static void op_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, s
         if (ph)
                 r = pollwatch_arm(&h->poll_id, fd, h, h->latch, ph);
         revents = pollwatch_revents(h->poll_id, fd);
+        /*
+         * A file a worker before pushed a value of: the kernel file signalled
+         * before this worker watched it, so the pages go as at an event
+         * (else the poller would read the old value from them, and the
+         * backing file would signal on, unread).
+         */
+        if (h->adopted && (revents & POLLPRI) && !h->latch)
+                inval = poll_event(h);
         pthread_mutex_unlock(&h->lock);
+        if (inval)
+                fuse_lowlevel_notify_inval_inode(session, inval, 0, 0);
         if (r < 0) {
                 /* Never woken: the poller gets an error now rather than waiting forever. */
                 log_warn("poll: cannot watch a file: %s", strerror(-r));

@@ -11,7 +11,7 @@
 #include "log.h"
 #include "takeover.h"
 
-#define MAGIC 0x3176776569766763ull /* "cgview1": a new layout of struct state takes a new one */
+#define MAGIC 0x3276776569766763ull /* "cgview2": a new layout of struct state takes a new one */
 #define INIT_MAX 1024
 /* A request: its header, fuse_write_in and up to max_write bytes (the kernel's minimum read size). */
 #define SLOT_BYTES (TAKEOVER_MAX_WRITE + 4096)
@@ -30,6 +30,12 @@ struct jslot {
         uint8_t buf[SLOT_BYTES];
 };
 
+/* A file the kernel polls with a request to be woken (FUSE_POLL_SCHEDULE_NOTIFY): its fh and the kernel's kh. */
+struct polled {
+        uint64_t fh; /* 0: free (atomic) */
+        uint64_t kh; /* atomic */
+};
+
 struct state {
         uint64_t magic;
         uint32_t generation;    /* workers attached so far */
@@ -38,6 +44,7 @@ struct state {
         uint8_t init[INIT_MAX], reply[INIT_MAX];
         uint32_t slot_counts[TAKEOVER_SLOT_COUNTS];
         struct jslot journal[TAKEOVER_JOURNAL_SLOTS];
+        struct polled polled[TAKEOVER_POLLED];
 };
 
 static struct state *st;
@@ -158,6 +165,72 @@ static void collect_journal(int fuse_fd)
         replay_open = n_replay;
 }
 
+/*
+ * The pollers the kernel keeps waiting: a worker's watches die with it, so
+ * the next one wakes every poller a worker before was asked to wake (a poll
+ * from the file's fh being released). Each woken poller polls again, and
+ * this worker watches it from then on; a wake with nothing new costs the
+ * poller one more poll. Kept as requests are read, so that no poll a worker
+ * was given is left out. Lock-free: workers before may have died anywhere.
+ */
+static void polled_note(const struct fuse_in_header *h, size_t n)
+{
+        struct polled *p = st->polled;
+
+        if (h->opcode == FUSE_POLL && n >= sizeof(*h) + sizeof(struct fuse_poll_in)) {
+                const struct fuse_poll_in *in = (const void *)(h + 1);
+                uint64_t free_fh = 0;
+                unsigned i;
+
+                if (!(in->flags & FUSE_POLL_SCHEDULE_NOTIFY) || !in->fh)
+                        return;
+                for (i = 0; i < TAKEOVER_POLLED; i++)
+                        if (__atomic_load_n(&p[i].fh, __ATOMIC_ACQUIRE) == in->fh)
+                                break;
+                for (unsigned k = 0; i == TAKEOVER_POLLED && k < TAKEOVER_POLLED; k++, free_fh = 0)
+                        if (__atomic_compare_exchange_n(&p[k].fh, &free_fh, in->fh, false, __ATOMIC_ACQ_REL,
+                                                        __ATOMIC_ACQUIRE))
+                                i = k;
+                if (i == TAKEOVER_POLLED) {
+                        log_warn("takeover: more than %d files polled at once: a takeover may not wake some",
+                                 TAKEOVER_POLLED);
+                        return;
+                }
+                __atomic_store_n(&p[i].kh, in->kh, __ATOMIC_RELEASE);
+        } else if (h->opcode == FUSE_RELEASE && n >= sizeof(*h) + sizeof(struct fuse_release_in)) {
+                const struct fuse_release_in *in = (const void *)(h + 1);
+                uint64_t fh = in->fh;
+
+                for (unsigned i = 0; i < TAKEOVER_POLLED && fh; i++)
+                        if (__atomic_load_n(&p[i].fh, __ATOMIC_ACQUIRE) == fh) {
+                                __atomic_store_n(&p[i].kh, 0, __ATOMIC_RELEASE);
+                                __atomic_compare_exchange_n(&p[i].fh, &fh, 0, false, __ATOMIC_ACQ_REL,
+                                                            __ATOMIC_ACQUIRE);
+                                fh = in->fh;
+                        }
+        }
+}
+
+/* A new worker: wake every poller noted (FUSE_NOTIFY_POLL; the kernel ignores a kh it no longer has). */
+static void polled_wake(int fuse_fd)
+{
+        unsigned woken = 0;
+
+        for (unsigned i = 0; i < TAKEOVER_POLLED; i++) {
+                struct {
+                        struct fuse_out_header oh;
+                        struct fuse_notify_poll_wakeup_out out;
+                } msg = { { sizeof(msg), FUSE_NOTIFY_POLL, 0 }, { __atomic_load_n(&st->polled[i].kh, __ATOMIC_ACQUIRE) } };
+
+                if (!__atomic_load_n(&st->polled[i].fh, __ATOMIC_ACQUIRE) || !msg.out.kh)
+                        continue;
+                if (write(fuse_fd, &msg, sizeof(msg)) == (ssize_t)sizeof(msg))
+                        woken++;
+        }
+        if (woken)
+                log_info("takeover: %u pollers woken to poll again", woken);
+}
+
 int takeover_check(int fd)
 {
         struct stat sb;
@@ -235,6 +308,7 @@ ssize_t takeover_read(int fd, void *buf, size_t len, void *userdata)
         if (!collected) {
                 collected = true;
                 collect_journal(fd);
+                polled_wake(fd);
         }
         if (inject_init) {
                 inject_init = false;
@@ -270,8 +344,10 @@ ssize_t takeover_read(int fd, void *buf, size_t len, void *userdata)
                 st->init_len = (uint32_t)n;
                 __atomic_store_n(&capture, h->unique, __ATOMIC_RELEASE);
         }
-        if (n > 0)
+        if (n > 0) {
                 memcpy(buf, h, (size_t)n);
+                polled_note(h, (size_t)n);
+        }
         if (n < (ssize_t)sizeof(*h) || takes_no_reply(h->opcode)) {
                 int e = errno;
 
