@@ -1431,6 +1431,17 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
                         r = (int)size;
         } else if (h->kind == NODE_FILE) {
                 r = cgroupfs_write_fd(h->fd, buf, size);
+                /*
+                 * A PSI trigger: watched from now on, so that no event is lost
+                 * to the first poll (the trigger's poll clears it, and epoll
+                 * drops one found when the file is added: pollwatch.h).
+                 */
+                if (r >= 0 && h->latch) {
+                        pthread_mutex_lock(&h->lock);
+                        if (pollwatch_arm(&h->poll_id, h->fd, h, true, NULL) < 0)
+                                log_warn("poll: cannot watch a PSI trigger");
+                        pthread_mutex_unlock(&h->lock);
+                }
         } else {
                 pthread_mutex_lock(&h->lock);
                 r = view_write(h->vh, buf, size);
