@@ -160,13 +160,16 @@ counter() {
 }
 
 @test "a poller outlives its worker: killed while it polls, the next worker wakes it at the event" {
-        local d=$BATS_TEST_TMPDIR p1 p2 w
+        local d=$BATS_TEST_TMPDIR p1 p2 p3 w
         mkdir "$T/tk"
         POLLWAIT wait "$M/tk/cgroup.events" --until "populated 1" --timeout 20 --ready "$d/r1" > "$d/o1" &
         p1=$!
         POLLWAIT wait "$M/tk/stats/populated" --until 1 --timeout 20 --ready "$d/r2" > "$d/o2" &
         p2=$!
-        wait_ready "$d/r1" "$d/r2"
+        # A PSI trigger lives on the dead worker's descriptor: its poller is told (POLLERR), not left waiting.
+        POLLWAIT wait "$M/tk/cpu.pressure" --trigger "some 500000 2000000" --timeout 20 --ready "$d/r3" > "$d/o3" &
+        p3=$!
+        wait_ready "$d/r1" "$d/r2" "$d/r3"
         sleep 0.3
         w=$(worker_pid)
         kill -9 "$w"
@@ -183,6 +186,9 @@ counter() {
         grep -q '^wake .* populated 1|frozen 0$' "$d/o1"
         grep -q '^wake .* 1$' "$d/o2"
         grep -q 'pollers woken to poll again' "$LOG"
+        wait "$p3" || { cat "$d/o3"; false; }
+        cat "$d/o3"
+        [ $(($(awk '/^wake/ { print $3; exit }' "$d/o3") & 8)) -eq 8 ]
         kill "$SLEEPER"
         wait "$SLEEPER" || true
         rmdir "$T/tk"

@@ -112,3 +112,23 @@ for i in range(0, len(b), 4096): b[i] = 1"' sh "$T/oom"
         [ "$status" -eq 0 ]
         rmdir "$T/lat" "$T/lat2"
 }
+
+@test "PSI trigger writes through the view get cgroupfs's answer: root, and a user the cgroup is delegated to" {
+        local u spec view raw
+        mkdir "$T/tpsi"
+        u=$(make_user vpsi)
+        for spec in "some 150000 1000000" "some 500000 2000000" "full 100000 1000000" "some 1 1"; do
+                view=$($SYS write "$M/tpsi/cpu.pressure" "$spec")
+                raw=$($SYS write "$T/tpsi/cpu.pressure" "$spec")
+                measured "root, '$spec': view $view, cgroupfs $raw"
+                [ "$view" = "$raw" ]
+        done
+        chown "$u" "$T/tpsi" "$T/tpsi/cpu.pressure" "$T/tpsi/cgroup.procs"
+        for spec in "some 150000 1000000" "some 500000 2000000" "full 100000 1000000" "some 1 1"; do
+                view=$(as_user "$u" $SYS write "$M/tpsi/cpu.pressure" "$spec")
+                raw=$(as_user "$u" $SYS write "$T/tpsi/cpu.pressure" "$spec")
+                measured "delegated user, '$spec': view $view, cgroupfs $raw"
+                [ "$view" = "$raw" ]
+        done
+        rmdir "$T/tpsi"
+}
