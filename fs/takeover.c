@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "polltable.h"
 #include "takeover.h"
 
 #define MAGIC 0x3276776569766763ull /* "cgview2": a new layout of struct state takes a new one */
@@ -30,12 +31,6 @@ struct jslot {
         uint8_t buf[SLOT_BYTES];
 };
 
-/* A file the kernel polls with a request to be woken (FUSE_POLL_SCHEDULE_NOTIFY): its fh and the kernel's kh. */
-struct polled {
-        uint64_t fh; /* 0: free (atomic) */
-        uint64_t kh; /* atomic */
-};
-
 struct state {
         uint64_t magic;
         uint32_t generation;    /* workers attached so far */
@@ -44,7 +39,7 @@ struct state {
         uint8_t init[INIT_MAX], reply[INIT_MAX];
         uint32_t slot_counts[TAKEOVER_SLOT_COUNTS];
         struct jslot journal[TAKEOVER_JOURNAL_SLOTS];
-        struct polled polled[TAKEOVER_POLLED];
+        struct polltable_entry polled[TAKEOVER_POLLED];
 };
 
 static struct state *st;
@@ -167,63 +162,39 @@ static void collect_journal(int fuse_fd)
 
 /*
  * The pollers the kernel keeps waiting: a worker's watches die with it, so
- * the next one wakes every poller a worker before was asked to wake (a poll
- * from the file's fh being released). Each woken poller polls again, and
+ * the next one wakes every poller a worker before was asked to wake (noted
+ * at the poll, forgotten at the file's release). Each woken poller polls again, and
  * this worker watches it from then on; a wake with nothing new costs the
  * poller one more poll. Kept as requests are read, so that no poll a worker
  * was given is left out. Lock-free: workers before may have died anywhere.
  */
 static void polled_note(const struct fuse_in_header *h, size_t n)
 {
-        struct polled *p = st->polled;
-
         if (h->opcode == FUSE_POLL && n >= sizeof(*h) + sizeof(struct fuse_poll_in)) {
                 const struct fuse_poll_in *in = (const void *)(h + 1);
-                uint64_t free_fh = 0;
-                unsigned i;
 
-                if (!(in->flags & FUSE_POLL_SCHEDULE_NOTIFY) || !in->fh)
-                        return;
-                for (i = 0; i < TAKEOVER_POLLED; i++)
-                        if (__atomic_load_n(&p[i].fh, __ATOMIC_ACQUIRE) == in->fh)
-                                break;
-                for (unsigned k = 0; i == TAKEOVER_POLLED && k < TAKEOVER_POLLED; k++, free_fh = 0)
-                        if (__atomic_compare_exchange_n(&p[k].fh, &free_fh, in->fh, false, __ATOMIC_ACQ_REL,
-                                                        __ATOMIC_ACQUIRE))
-                                i = k;
-                if (i == TAKEOVER_POLLED) {
+                if ((in->flags & FUSE_POLL_SCHEDULE_NOTIFY) &&
+                    polltable_note(st->polled, TAKEOVER_POLLED, in->fh, in->kh) == -ENOSPC)
                         log_warn("takeover: more than %d files polled at once: a takeover may not wake some",
                                  TAKEOVER_POLLED);
-                        return;
-                }
-                __atomic_store_n(&p[i].kh, in->kh, __ATOMIC_RELEASE);
         } else if (h->opcode == FUSE_RELEASE && n >= sizeof(*h) + sizeof(struct fuse_release_in)) {
-                const struct fuse_release_in *in = (const void *)(h + 1);
-                uint64_t fh = in->fh;
-
-                for (unsigned i = 0; i < TAKEOVER_POLLED && fh; i++)
-                        if (__atomic_load_n(&p[i].fh, __ATOMIC_ACQUIRE) == fh) {
-                                __atomic_store_n(&p[i].kh, 0, __ATOMIC_RELEASE);
-                                __atomic_compare_exchange_n(&p[i].fh, &fh, 0, false, __ATOMIC_ACQ_REL,
-                                                            __ATOMIC_ACQUIRE);
-                                fh = in->fh;
-                        }
+                polltable_forget(st->polled, TAKEOVER_POLLED, ((const struct fuse_release_in *)(h + 1))->fh);
         }
 }
 
 /* A new worker: wake every poller noted (FUSE_NOTIFY_POLL; the kernel ignores a kh it no longer has). */
 static void polled_wake(int fuse_fd)
 {
+        static uint64_t khs[TAKEOVER_POLLED];
+        size_t n = polltable_list(st->polled, TAKEOVER_POLLED, khs, TAKEOVER_POLLED);
         unsigned woken = 0;
 
-        for (unsigned i = 0; i < TAKEOVER_POLLED; i++) {
+        for (size_t i = 0; i < n; i++) {
                 struct {
                         struct fuse_out_header oh;
                         struct fuse_notify_poll_wakeup_out out;
-                } msg = { { sizeof(msg), FUSE_NOTIFY_POLL, 0 }, { __atomic_load_n(&st->polled[i].kh, __ATOMIC_ACQUIRE) } };
+                } msg = { { sizeof(msg), FUSE_NOTIFY_POLL, 0 }, { khs[i] } };
 
-                if (!__atomic_load_n(&st->polled[i].fh, __ATOMIC_ACQUIRE) || !msg.out.kh)
-                        continue;
                 if (write(fuse_fd, &msg, sizeof(msg)) == (ssize_t)sizeof(msg))
                         woken++;
         }
