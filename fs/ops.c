@@ -1517,12 +1517,12 @@ static void op_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, s
                 r = pollwatch_arm(&h->poll_id, fd, h, h->latch, ph);
         revents = pollwatch_revents(h->poll_id, fd);
         /*
-         * A file a worker before pushed a value of: the kernel file signalled
-         * before this worker watched it, so the pages go as at an event
-         * (else the poller would read the old value from them, and the
-         * backing file would signal on, unread).
+         * The kernel file signalled before the watch saw it (before this
+         * poll, or a worker before pushed the value): the pages go now, as
+         * at an event, else the poller would read the old value from them
+         * and the backing file would signal on, unread.
          */
-        if (h->adopted && (revents & POLLPRI) && !h->latch)
+        if ((revents & POLLPRI) && !h->latch)
                 inval = poll_event(h);
         pthread_mutex_unlock(&h->lock);
         if (inval)
