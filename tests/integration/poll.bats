@@ -83,6 +83,25 @@ counter() {
         rmdir "$T/ev"
 }
 
+@test "a file read, then changed, then polled: the poll returns at once and the first read shows the change" {
+        local d=$BATS_TEST_TMPDIR p1 p2
+        mkdir "$T/late"
+        POLLWAIT wait "$M/late/cgroup.events" --until "populated 1" --delay 1 --ready "$d/r1" > "$d/o1" &
+        p1=$!
+        POLLWAIT wait "$M/late/stats/populated" --until 1 --delay 1 --ready "$d/r2" > "$d/o2" &
+        p2=$!
+        wait_ready "$d/r1" "$d/r2"
+        start_sleeper "$T/late"
+        wait "$p1" || { cat "$d/o1"; false; }
+        wait "$p2" || { cat "$d/o2"; false; }
+        cat "$d/o1" "$d/o2"
+        [ "$(grep -c '^wake' "$d/o1")" -eq 1 ]
+        [ "$(grep -c '^wake' "$d/o2")" -eq 1 ]
+        kill "$SLEEPER"
+        wait "$SLEEPER" || true
+        rmdir "$T/late"
+}
+
 @test "cgroup.freeze 1 wakes a poller of stats/frozen, which reads 1" {
         local d=$BATS_TEST_TMPDIR p
         mkdir "$T/fz"

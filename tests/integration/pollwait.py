@@ -3,12 +3,13 @@
 """poll() on a file as a program waiting for cgroup events does (poll.bats).
 
 usage:
-  pollwait.py wait FILE [--timeout S] [--until TEXT] [--epoll] [--trigger SPEC] [--ready PATH]
+  pollwait.py wait FILE [--timeout S] [--until TEXT] [--epoll] [--trigger SPEC] [--ready PATH] [--delay S]
       Read FILE, then wait for POLLPRI; at each wake read it again from the
       start and print "wake MS REVENTS VALUE" (VALUE on one line). Ends 0 at
       the first wake whose value holds TEXT (any wake without --until), 3
       after S seconds (10) without one. --trigger writes SPEC (a PSI trigger)
-      to FILE opened read-write first. --ready: a file made once it waits.
+      to FILE opened read-write first. --ready: a file made once it waits
+      (--delay: S seconds before its first poll).
   pollwait.py quiet FILE S
       Read FILE, then poll S seconds: "quiet" and 0 if nothing woke it,
       else "woken REVENTS VALUE" and 1.
@@ -60,7 +61,7 @@ class Poller:
 
 
 def cmd_wait(args):
-    path, timeout, until, use_epoll, trigger, ready = args[0], 10.0, None, False, None, None
+    path, timeout, until, use_epoll, trigger, ready, delay = args[0], 10.0, None, False, None, None, 0.0
     rest = args[1:]
     while rest:
         opt = rest.pop(0)
@@ -74,6 +75,8 @@ def cmd_wait(args):
             trigger = rest.pop(0)
         elif opt == "--ready":
             ready = rest.pop(0)
+        elif opt == "--delay":
+            delay = float(rest.pop(0))
         else:
             raise SystemExit("pollwait.py: unknown option " + opt)
     fd = os.open(path, os.O_RDWR if trigger else os.O_RDONLY)
@@ -86,6 +89,7 @@ def cmd_wait(args):
     end = start + timeout
     if ready:
         open(ready, "w").close()
+    time.sleep(delay)
     while True:
         left = end - time.monotonic()
         if left <= 0:
