@@ -23,7 +23,7 @@
         X(READ, "read") X(WRITE, "write") X(FLUSH, "flush") X(RELEASE, "release") X(OPENDIR, "opendir")    \
         X(READDIR, "readdir") X(RELEASEDIR, "releasedir") X(STATFS, "statfs") X(ACCESS, "access")          \
         X(SETXATTR, "setxattr") X(GETXATTR, "getxattr") X(LISTXATTR, "listxattr")                         \
-        X(REMOVEXATTR, "removexattr") X(STORE, "notify_store") X(HANDLES, "handles")
+        X(REMOVEXATTR, "removexattr") X(POLL, "poll") X(STORE, "notify_store") X(HANDLES, "handles")
 
 #define COUNTER_ENUM_(e, s) COUNTER_##e,
 enum counter { COUNTERS(COUNTER_ENUM_) COUNTER__MAX };

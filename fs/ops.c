@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -22,6 +23,7 @@
 #include "node.h"
 #include "ops.h"
 #include "pidns.h"
+#include "pollwatch.h"
 #include "procs.h"
 #include "rules.h"
 #include "supervisor.h"
@@ -44,6 +46,7 @@
 #define STORE_MAX (64 * 1024)
 
 static struct fuse_session *session;
+static const struct pollwatch_ops poll_ops;
 static bool host_only; /* every caller is in the daemon's cgroup and PID namespaces */
 static bool one_class; /* host_only with visibility=all: every caller sees the same tree */
 static pthread_mutex_t open_locks[64] = { [0 ... 63] = PTHREAD_MUTEX_INITIALIZER }; /* node readers, writers */
@@ -54,6 +57,7 @@ static const char *crash_on_lookup;
 void ops_set_session(struct fuse_session *se)
 {
         session = se;
+        pollwatch_init(&poll_ops);
         crash_on_lookup = getenv("CGVIEW_TEST_CRASH_ON_LOOKUP");
 }
 
@@ -104,6 +108,7 @@ int ops_set_host_only(bool everyone_sees_all)
 
 void ops_stop(void)
 {
+        pollwatch_stop();
         if (!drop_running)
                 return;
         __atomic_store_n(&drop_stop, true, __ATOMIC_RELEASE);
@@ -139,6 +144,11 @@ struct handle {
         char *text;              /* the value read at open (cached), or pids translated for a foreign PID namespace */
         size_t len;
         struct view_handle *vh;  /* NODE_FRIENDLY */
+        fuse_ino_t ino;
+        uint64_t poll_id;        /* its watch (pollwatch.h) once polled, else 0; under lock */
+        bool latch;              /* a *.pressure file: its poll clears the PSI trigger's event */
+        bool adopted;            /* a worker before's (handle_of): the kernel may hold pages it pushed */
+        bool stale;              /* cached, and the kernel file signalled since: the next read at 0 reads it again (atomic) */
 };
 
 /* A directory listing, taken at opendir. */
@@ -1002,6 +1012,7 @@ static bool opens_add(struct node *n, bool writing, int delta)
 
 static void handle_free(struct handle *h)
 {
+        pollwatch_remove(h->poll_id); /* before its fd closes */
         if (h->node)
                 opens_add(h->node, h->writing, -1);
         if (h->fd >= 0)
@@ -1151,6 +1162,8 @@ static int handle_open(fuse_ino_t ino, const struct node *n, struct caller *c, i
         }
         h->writing = writing;
         h->node = node_get(ino);
+        h->ino = ino;
+        h->latch = base && strlen(base) > 9 && !strcmp(base + strlen(base) - 9, ".pressure");
         *ret = h;
         return 0;
 }
@@ -1229,6 +1242,7 @@ static struct handle *handle_of(fuse_req_t req, fuse_ino_t ino, struct fuse_file
         }
         if (mine->node)
                 opens_add(mine->node, mine->writing, 1);
+        mine->adopted = true;
         h = handles_adopt(fi->fh, mine);
         if (h == mine)
                 counter_add(COUNTER_HANDLES, 1);
@@ -1237,6 +1251,32 @@ static struct handle *handle_of(fuse_req_t req, fuse_ino_t ino, struct fuse_file
         if (!h)
                 fuse_reply_err(req, ENOMEM);
         return h;
+}
+
+/* The value of a cached handle again (h->lock held). */
+static int reread(struct handle *h)
+{
+        char *text;
+        size_t len;
+        int r;
+
+        if (h->kind == NODE_FRIENDLY) {
+                r = view_read(h->vh);
+                len = h->vh->len;
+        } else if (h->pids && h->ns.level > 0) {
+                r = translate_pids(h);
+                len = h->len;
+        } else {
+                r = cgroupfs_read_fd(h->fd, &text, &len);
+                if (r >= 0) {
+                        free(h->text);
+                        h->text = text;
+                        h->len = len;
+                }
+        }
+        if (r >= 0)
+                node_set_size(h->ino, (uint32_t)len);
+        return r;
 }
 
 /* A slice of a value made at offset 0. */
@@ -1265,6 +1305,15 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
          */
         if (h->cached) {
                 pthread_mutex_lock(&h->lock);
+                /* Polled, and the kernel file signalled: a read from the start shows the new value (pollwatch.h). */
+                if (off == 0 && __atomic_exchange_n(&h->stale, false, __ATOMIC_ACQ_REL)) {
+                        r = reread(h);
+                        if (r < 0) {
+                                pthread_mutex_unlock(&h->lock);
+                                fuse_reply_err(req, (int)-r);
+                                return;
+                        }
+                }
                 if (h->kind == NODE_FILE)
                         reply_slice(req, h->text, h->len, size, off);
                 else
@@ -1400,6 +1449,17 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
                         r = (int)size;
         } else if (h->kind == NODE_FILE) {
                 r = cgroupfs_write_fd(h->fd, buf, size);
+                /*
+                 * A PSI trigger: watched from now on, so that no event is lost
+                 * to the first poll (the trigger's poll clears it, and epoll
+                 * drops one found when the file is added: pollwatch.h).
+                 */
+                if (r >= 0 && h->latch) {
+                        pthread_mutex_lock(&h->lock);
+                        if (pollwatch_arm(&h->poll_id, h->fd, h, true, NULL) < 0)
+                                log_warn("poll: cannot watch a PSI trigger");
+                        pthread_mutex_unlock(&h->lock);
+                }
         } else {
                 pthread_mutex_lock(&h->lock);
                 r = view_write(h->vh, buf, size, fuse_req_ctx(req)->uid);
@@ -1409,6 +1469,88 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
                 fuse_reply_err(req, -r);
         else
                 fuse_reply_write(req, (size_t)r);
+}
+
+/*
+ * An event on the kernel file of a polled handle (pollwatch's lock held, h
+ * open; or h->lock held). A handle whose value is in the page cache reads
+ * the kernel file again at its next read from 0: its pages go, and its
+ * attributes say the new length, so that the kernel reads that far.
+ */
+static uint64_t poll_event(void *key)
+{
+        struct handle *h = key;
+
+        if ((!h->cached && !h->adopted) || !h->node)
+                return 0;
+        node_set_size(h->ino, (uint32_t)value_length(h->node));
+        __atomic_store_n(&h->stale, true, __ATOMIC_RELEASE);
+        return h->ino;
+}
+
+static void poll_wake(uint64_t inval, void *ph)
+{
+        if (inval)
+                fuse_lowlevel_notify_inval_inode(session, inval, 0, 0);
+        if (ph) {
+                fuse_lowlevel_notify_poll(ph);
+                fuse_pollhandle_destroy(ph);
+        }
+}
+
+static void poll_drop(void *ph)
+{
+        fuse_pollhandle_destroy(ph);
+}
+
+static const struct pollwatch_ops poll_ops = { poll_event, poll_wake, poll_drop };
+
+/*
+ * poll() as on cgroupfs: the backing kernel file's events now, and with a
+ * poll handle, a watch that wakes the poller when the kernel file signals.
+ * Watched before the events are taken: an event in between wakes it again.
+ */
+static void op_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, struct fuse_pollhandle *ph)
+{
+        COUNT(POLL);
+        struct handle *h = handle_of(req, ino, fi);
+        unsigned revents;
+        uint64_t inval = 0;
+        int fd, r = 0;
+
+        if (!h) {
+                if (ph)
+                        fuse_pollhandle_destroy(ph);
+                return;
+        }
+        fd = h->kind == NODE_FILE ? h->fd : h->vh->fd[0];
+        if (fd < 0) {
+                if (ph)
+                        fuse_pollhandle_destroy(ph);
+                fuse_reply_poll(req, POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
+                return;
+        }
+        pthread_mutex_lock(&h->lock);
+        if (ph)
+                r = pollwatch_arm(&h->poll_id, fd, h, h->latch, ph);
+        revents = pollwatch_revents(h->poll_id, fd);
+        /*
+         * The kernel file signalled before the watch saw it (before this
+         * poll, or a worker before pushed the value): the pages go now, as
+         * at an event, else the poller would read the old value from them
+         * and the backing file would signal on, unread.
+         */
+        if ((revents & POLLPRI) && !h->latch)
+                inval = poll_event(h);
+        pthread_mutex_unlock(&h->lock);
+        if (inval)
+                fuse_lowlevel_notify_inval_inode(session, inval, 0, 0);
+        if (r < 0) {
+                /* Never woken: the poller gets an error now rather than waiting forever. */
+                log_warn("poll: cannot watch a file: %s", strerror(-r));
+                revents |= POLLERR;
+        }
+        fuse_reply_poll(req, revents);
 }
 
 static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -1789,6 +1931,7 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
                         { "nodes", node_count() }, { "classes", cs.classes }, { "slots", cs.slots_used },
                         { "epoch", cs.epoch }, { "handles_open", handles_count() },
                         { "workers", takeover_generation() }, { "replayed", takeover_replayed() },
+                        { "polls", pollwatch_count() },
                 };
                 int r = counters_text(text, size < sizeof(text) ? size : sizeof(text), g, ELEMENTSOF(g));
 
@@ -1874,4 +2017,5 @@ const struct fuse_lowlevel_ops cgview_ops = {
         .getxattr = op_getxattr,
         .listxattr = op_listxattr,
         .removexattr = op_removexattr,
+        .poll = op_poll,
 };

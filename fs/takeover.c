@@ -9,9 +9,10 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "polltable.h"
 #include "takeover.h"
 
-#define MAGIC 0x3176776569766763ull /* "cgview1": a new layout of struct state takes a new one */
+#define MAGIC 0x3276776569766763ull /* "cgview2": a new layout of struct state takes a new one */
 #define INIT_MAX 1024
 /* A request: its header, fuse_write_in and up to max_write bytes (the kernel's minimum read size). */
 #define SLOT_BYTES (TAKEOVER_MAX_WRITE + 4096)
@@ -38,6 +39,7 @@ struct state {
         uint8_t init[INIT_MAX], reply[INIT_MAX];
         uint32_t slot_counts[TAKEOVER_SLOT_COUNTS];
         struct jslot journal[TAKEOVER_JOURNAL_SLOTS];
+        struct polltable_entry polled[TAKEOVER_POLLED];
 };
 
 static struct state *st;
@@ -158,6 +160,48 @@ static void collect_journal(int fuse_fd)
         replay_open = n_replay;
 }
 
+/*
+ * The pollers the kernel keeps waiting: a worker's watches die with it, so
+ * the next one wakes every poller a worker before was asked to wake (noted
+ * at the poll, forgotten at the file's release). Each woken poller polls again, and
+ * this worker watches it from then on; a wake with nothing new costs the
+ * poller one more poll. Kept as requests are read, so that no poll a worker
+ * was given is left out. Lock-free: workers before may have died anywhere.
+ */
+static void polled_note(const struct fuse_in_header *h, size_t n)
+{
+        if (h->opcode == FUSE_POLL && n >= sizeof(*h) + sizeof(struct fuse_poll_in)) {
+                const struct fuse_poll_in *in = (const void *)(h + 1);
+
+                if ((in->flags & FUSE_POLL_SCHEDULE_NOTIFY) &&
+                    polltable_note(st->polled, TAKEOVER_POLLED, in->fh, in->kh) == -ENOSPC)
+                        log_warn("takeover: more than %d files polled at once: a takeover may not wake some",
+                                 TAKEOVER_POLLED);
+        } else if (h->opcode == FUSE_RELEASE && n >= sizeof(*h) + sizeof(struct fuse_release_in)) {
+                polltable_forget(st->polled, TAKEOVER_POLLED, ((const struct fuse_release_in *)(h + 1))->fh);
+        }
+}
+
+/* A new worker: wake every poller noted (FUSE_NOTIFY_POLL; the kernel ignores a kh it no longer has). */
+static void polled_wake(int fuse_fd)
+{
+        static uint64_t khs[TAKEOVER_POLLED];
+        size_t n = polltable_list(st->polled, TAKEOVER_POLLED, khs, TAKEOVER_POLLED);
+        unsigned woken = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                struct {
+                        struct fuse_out_header oh;
+                        struct fuse_notify_poll_wakeup_out out;
+                } msg = { { sizeof(msg), FUSE_NOTIFY_POLL, 0 }, { khs[i] } };
+
+                if (write(fuse_fd, &msg, sizeof(msg)) == (ssize_t)sizeof(msg))
+                        woken++;
+        }
+        if (woken)
+                log_info("takeover: %u pollers woken to poll again", woken);
+}
+
 int takeover_check(int fd)
 {
         struct stat sb;
@@ -235,6 +279,7 @@ ssize_t takeover_read(int fd, void *buf, size_t len, void *userdata)
         if (!collected) {
                 collected = true;
                 collect_journal(fd);
+                polled_wake(fd);
         }
         if (inject_init) {
                 inject_init = false;
@@ -270,8 +315,10 @@ ssize_t takeover_read(int fd, void *buf, size_t len, void *userdata)
                 st->init_len = (uint32_t)n;
                 __atomic_store_n(&capture, h->unique, __ATOMIC_RELEASE);
         }
-        if (n > 0)
+        if (n > 0) {
                 memcpy(buf, h, (size_t)n);
+                polled_note(h, (size_t)n);
+        }
         if (n < (ssize_t)sizeof(*h) || takes_no_reply(h->opcode)) {
                 int e = errno;
 

@@ -38,6 +38,8 @@
 #define TAKEOVER_SLOT_COUNTS 65536
 /* Requests in flight at once; the worker's threads are capped below it (main.c). */
 #define TAKEOVER_JOURNAL_SLOTS 64
+/* Files polled at once whose pollers a new worker wakes (takeover.c: polled_note). */
+#define TAKEOVER_POLLED 4096
 /* The largest write the connection takes (op_init sets max_write). */
 #define TAKEOVER_MAX_WRITE (128u * 1024)
 
