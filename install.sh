@@ -45,6 +45,12 @@ apt-get install -y -qq --no-install-recommends --reinstall "$deb" > /dev/null
 if [ -d /run/systemd/system ] && [ "$mnt" = /cg ]; then
         systemctl daemon-reload
         systemctl enable --now cgview.service
+        # A service started before from the /usr/local unit runs the binary removed
+        # above: the package's takes over (a restart keeps the mount, see "Takeover").
+        pid=$(systemctl show -p MainPID --value cgview.service)
+        if [ "${pid:-0}" != 0 ] && [ "$(readlink "/proc/$pid/exe")" != /usr/bin/cgview ]; then
+                systemctl restart cgview.service
+        fi
 else
         mkdir -p "$mnt"
         grep -q " $mnt fuse.cgview " /proc/mounts || /usr/bin/cgview "$mnt"
