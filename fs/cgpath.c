@@ -36,3 +36,18 @@ int cgpath_relative(const char *from, const char *to, char *buf, size_t n)
                 return -ENAMETOOLONG;
         return (int)(len + (size_t)r);
 }
+
+void cgpath_unescape(char *s)
+{
+        char *d = s;
+
+        for (; *s; s++) {
+                if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+                    s[3] >= '0' && s[3] <= '7') {
+                        *d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+                        s += 3;
+                } else
+                        *d++ = *s;
+        }
+        *d = 0;
+}

@@ -21,3 +21,6 @@ static inline bool path_within(const char *path, const char *root)
  * -ENAMETOOLONG when it does not fit in n bytes.
  */
 int cgpath_relative(const char *from, const char *to, char *buf, size_t n);
+
+/* Undo the \\ooo escapes of /proc/self/mountinfo (space, tab, newline, backslash), in place. */
+void cgpath_unescape(char *s);

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 
+#include "cgpath.h"
 #include "cgroupfs.h"
 #include "util.h"
 
@@ -346,22 +347,6 @@ int cgroupfs_statfs(struct statvfs *ret)
         return fstatvfs(root_fd, ret) < 0 ? NEG_ERRNO() : 0;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-        char *d = s;
-
-        for (; *s; s++) {
-                if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-                    s[3] >= '0' && s[3] <= '7') {
-                        *d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-                        s += 3;
-                } else
-                        *d++ = *s;
-        }
-        *d = 0;
-}
-
 /*
  * Walk the cgroup2 entries of mountinfo. With want == NULL: the first one's
  * mount point. Otherwise: the entry whose mount point is the longest prefix
@@ -385,8 +370,8 @@ static int scan_mountinfo(const char *want, char *buf, size_t n)
                         continue;
                 if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2)
                         continue;
-                unescape(root);
-                unescape(mnt);
+                cgpath_unescape(root);
+                cgpath_unescape(mnt);
                 if (!want) {
                         r = snprintf(buf, n, "%s", mnt) >= (int)n ? -ENAMETOOLONG : 0;
                         break;

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgpath.h"
 #include "quota.h"
 #include "units.h"
 #include "util.h"
@@ -828,16 +829,8 @@ static int cgroup2_mount(char *ret_dir, size_t n, char *ret_root, size_t rn)
                 if (!dash || sscanf(dash, " - %63s", fstype) != 1 || strcmp(fstype, "cgroup2") ||
                     sscanf(line, "%*s %*s %*s %4095s %4095s", root, dir) != 2)
                         continue;
-                /* mountinfo escapes space, tab, newline, backslash as \ooo */
-                for (char *s = dir, *d = dir; ; s++, d++) {
-                        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-                                *d = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-                                s += 3;
-                        } else
-                                *d = *s;
-                        if (!*s)
-                                break;
-                }
+                cgpath_unescape(root);
+                cgpath_unescape(dir);
                 snprintf(ret_dir, n, "%s", dir);
                 snprintf(ret_root, rn, "%s", root);
                 r = 0;

@@ -37,7 +37,10 @@ validate() {
 broken() {
         local copy=$BATS_TEST_TMPDIR/broken.yaml
         sed "$1" "$REPO/deploy/kubernetes/cgview.yaml" > "$copy"
-        ! cmp -s "$copy" "$REPO/deploy/kubernetes/cgview.yaml" || { echo "sed $1 changed nothing"; return 1; }
+        if cmp -s "$copy" "$REPO/deploy/kubernetes/cgview.yaml"; then
+                echo "sed $1 changed nothing"
+                return 1
+        fi
         run validate "$copy"
         echo "$output"
         [ "$status" -eq 1 ] || return 1
